@@ -39,7 +39,8 @@ pub enum Activation {
 
 impl Activation {
     /// Every activation, in the order `--help` lists them.
-    pub const ALL: &'static [Activation] = &[Activation::Sigmoid, Activation::Tanh, Activation::Relu];
+    pub const ALL: &'static [Activation] =
+        &[Activation::Sigmoid, Activation::Tanh, Activation::Relu];
 
     /// φ(x).
     pub fn apply<F: Real>(self, x: F) -> F {

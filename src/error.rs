@@ -94,6 +94,15 @@ pub enum Error {
         message: String,
     },
 
+    /// Drawing a figure failed.
+    #[error("{}: drawing failed: {message}", path.display())]
+    Plot {
+        /// The figure file.
+        path: PathBuf,
+        /// The plotting library's message.
+        message: String,
+    },
+
     /// A data-dependent initialization (LSUV) could not proceed.
     #[error("{scheme} at layer {layer}: {reason}")]
     DataInit {

@@ -232,7 +232,11 @@ impl<F: Real> Mlp<F> {
 
     /// Checks that `x` fits the input layer and `targets` fit `x` and the
     /// classes.
-    fn check_batch(&self, x: ArrayView2<'_, F>, targets: Option<Targets<'_, F>>) -> Result<(), Error> {
+    fn check_batch(
+        &self,
+        x: ArrayView2<'_, F>,
+        targets: Option<Targets<'_, F>>,
+    ) -> Result<(), Error> {
         if x.ncols() != self.input_size() || x.nrows() == 0 {
             return Err(Error::Shape {
                 op: "Mlp input batch".into(),
@@ -392,8 +396,9 @@ impl<F: Real> Mlp<F> {
     pub fn predict(&mut self, x: ArrayView2<'_, F>) -> Result<Array2<F>, Error> {
         self.check_batch(x, None)?;
         let mut logits = Array2::zeros((x.nrows(), self.output_size()));
-        for (chunk, mut out) in
-            x.axis_chunks_iter(Axis(0), EVAL_CHUNK).zip(logits.axis_chunks_iter_mut(Axis(0), EVAL_CHUNK))
+        for (chunk, mut out) in x
+            .axis_chunks_iter(Axis(0), EVAL_CHUNK)
+            .zip(logits.axis_chunks_iter_mut(Axis(0), EVAL_CHUNK))
         {
             self.forward(chunk);
             out.assign(&self.affines[self.affines.len() - 1].output());
@@ -513,17 +518,28 @@ mod tests {
         for &activation in Activation::ALL {
             for weight_decay in [0.0, 0.1] {
                 let mut rng = ChaCha8Rng::seed_from_u64(1);
-                let mut net = Mlp::<f64>::new(&small_config(activation, weight_decay), &mut rng).unwrap();
+                let mut net =
+                    Mlp::<f64>::new(&small_config(activation, weight_decay), &mut rng).unwrap();
                 let x = random_batch(7, 5, 2);
                 let labels = [0, 1, 2, 2, 1, 0, 1];
                 net.gradients(x.view(), Targets::Labels(&labels)).unwrap();
-                let numeric = net.numerical_gradients(x.view(), Targets::Labels(&labels), 1e-5).unwrap();
+                let numeric =
+                    net.numerical_gradients(x.view(), Targets::Labels(&labels), 1e-5).unwrap();
                 for (l, (affine, num)) in net.affines().iter().zip(&numeric).enumerate() {
-                    for (name, a, n) in [("W", affine.dw.view().into_dyn(), num.dw.view().into_dyn()),
-                                          ("b", affine.db.view().into_dyn(), num.db.view().into_dyn())] {
-                        let err = a.iter().zip(n.iter()).map(|(a, n)| (a - n).abs() / a.abs().max(n.abs()).max(1e-8))
+                    for (name, a, n) in [
+                        ("W", affine.dw.view().into_dyn(), num.dw.view().into_dyn()),
+                        ("b", affine.db.view().into_dyn(), num.db.view().into_dyn()),
+                    ] {
+                        let err = a
+                            .iter()
+                            .zip(n.iter())
+                            .map(|(a, n)| (a - n).abs() / a.abs().max(n.abs()).max(1e-8))
                             .fold(0.0, f64::max);
-                        assert!(err < 1e-6, "{activation} λ={weight_decay} layer {} {name}: rel err {err:e}", l + 1);
+                        assert!(
+                            err < 1e-6,
+                            "{activation} λ={weight_decay} layer {} {name}: rel err {err:e}",
+                            l + 1
+                        );
                     }
                 }
             }

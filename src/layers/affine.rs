@@ -76,7 +76,13 @@ impl<F: Real> Affine<F> {
     ///
     /// `x: [batch, in]`; output `[batch, out]`.
     pub fn forward(&mut self, x: ArrayView2<'_, F>) -> ArrayView2<'_, F> {
-        assert_eq!(x.ncols(), self.fan_in(), "Affine::forward: x is {:?}, W is {:?}", x.dim(), self.w.dim());
+        assert_eq!(
+            x.ncols(),
+            self.fan_in(),
+            "Affine::forward: x is {:?}, W is {:?}",
+            x.dim(),
+            self.w.dim()
+        );
         let (rows, fan_out) = (x.nrows(), self.fan_out());
         ensure_shape(&mut self.out, rows, fan_out);
 
@@ -96,7 +102,12 @@ impl<F: Real> Affine<F> {
     /// `x: [batch, in]`, `dout: [batch, out]`; `dx` (see [`Affine::dx`])
     /// `[batch, in]`.
     pub fn backward(&mut self, x: ArrayView2<'_, F>, dout: ArrayView2<'_, F>, need_dx: bool) {
-        assert_eq!(dout.dim(), (x.nrows(), self.fan_out()), "Affine::backward: dout vs x {:?}", x.dim());
+        assert_eq!(
+            dout.dim(),
+            (x.nrows(), self.fan_out()),
+            "Affine::backward: dout vs x {:?}",
+            x.dim()
+        );
 
         // dW = xᵀ dout, db = column sums of dout
         matmul(x.t(), dout, &mut self.dw.view_mut(), false);

@@ -100,7 +100,9 @@ impl<F: Real> SoftmaxCrossEntropy<F> {
                 Targets::Labels(labels) => log_s - (z[labels[i]] - m),
                 Targets::OneHot(t) => {
                     let row = t.row(i);
-                    Zip::from(&row).and(&z).fold(F::zero(), |acc, &t, &z| acc + t * (log_s - (z - m)))
+                    Zip::from(&row)
+                        .and(&z)
+                        .fold(F::zero(), |acc, &t, &z| acc + t * (log_s - (z - m)))
                 }
             };
         }
