@@ -34,6 +34,7 @@ pub mod layers;
 pub mod linalg;
 pub mod net;
 pub mod optim;
+pub mod quadrature;
 pub mod real;
 pub mod report;
 
