@@ -29,6 +29,7 @@ pub mod cli;
 pub mod data;
 pub mod error;
 pub mod experiment;
+pub mod gradcheck;
 pub mod init;
 pub mod layers;
 pub mod linalg;
