@@ -6,3 +6,4 @@
 
 pub mod files;
 pub mod plot;
+pub mod smooth;
