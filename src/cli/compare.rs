@@ -50,11 +50,11 @@ pub struct Args {
     pub activation: Option<Activation>,
 
     /// L2 weight decay λ (default 0).
-    #[arg(long, value_name = "λ")]
+    #[arg(long, value_name = "λ", allow_negative_numbers = true)]
     pub weight_decay: Option<f64>,
 
     /// Learning rate of SGD, per step (default 0.01).
-    #[arg(long, visible_alias = "lr", value_name = "LR")]
+    #[arg(long, visible_alias = "lr", value_name = "LR", allow_negative_numbers = true)]
     pub learning_rate: Option<f64>,
 
     /// Rows per mini-batch (default 128).
@@ -215,7 +215,7 @@ pub fn parse_arm(text: &str) -> anyhow::Result<ArmSpec> {
             _ => return Err(whole).with_context(|| format!("in --init '{text}'")),
         },
     };
-    Ok(ArmSpec { name, init, activation })
+    Ok(ArmSpec { name, init, activation, optimizer: None })
 }
 
 /// `dir/<date>-<time>-compare`, with a numeric suffix if that exists.

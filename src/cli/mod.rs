@@ -39,6 +39,7 @@ pub struct Cli {
 pub enum Command {
     /// Train one net per initialization on the same batches and compare
     /// their loss curves (the book's figure 6-15 by default).
+    #[command(args_override_self = true)]
     Compare(Box<compare::Args>),
     /// Push random data through a deep stack and draw each layer's
     /// activation histogram (the book's figures 6-10 to 6-14 by default).

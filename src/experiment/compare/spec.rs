@@ -23,6 +23,7 @@
 //! name = "He"
 //! init = "he"
 //! # activation = "tanh"         # optional, overrides the model's
+//! # optimizer = { name = "sgd", lr = 0.1 }   # optional, overrides training's
 //! ```
 
 use std::collections::HashSet;
@@ -141,12 +142,16 @@ pub struct ArmSpec {
     /// Its own nonlinearity, instead of the model's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activation: Option<Activation>,
+    /// Its own optimizer, instead of the training section's (to race
+    /// initializations at their best learning rates, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optimizer: Option<OptimizerSpec>,
 }
 
 impl ArmSpec {
     /// An arm named `name` with `init` and the model's activation.
     pub fn new(name: impl Into<String>, init: Init) -> Self {
-        ArmSpec { name: name.into(), init, activation: None }
+        ArmSpec { name: name.into(), init, activation: None, optimizer: None }
     }
 }
 
@@ -208,6 +213,9 @@ impl Spec {
             if !names.insert(arm.name.as_str()) {
                 return Err(Error::invalid("arm names", "distinct names", &arm.name));
             }
+            if let Some(optimizer) = &arm.optimizer {
+                optimizer.validate()?;
+            }
         }
         // Sizes and λ, with placeholder input and output sizes.
         self.net_config(0, 1, 1).validate()
@@ -225,6 +233,11 @@ impl Spec {
             init: spec.init,
             weight_decay: self.model.weight_decay,
         }
+    }
+
+    /// The optimizer of arm `arm`: its own, or the training section's.
+    pub fn optimizer(&self, arm: usize) -> OptimizerSpec {
+        self.arms[arm].optimizer.unwrap_or(self.training.optimizer)
     }
 
     /// The seeds every arm runs with.

@@ -251,7 +251,7 @@ fn train_one(
     let (train, training) = (&splits.train, &spec.training);
     let config = spec.net_config(id.arm, train.image_size(), train.classes());
     let mut net = Mlp::<f32>::new(&config, &mut stream(id.seed, WEIGHT_STREAM + id.arm as u64))?;
-    let mut optimizer = training.optimizer.build::<f32>();
+    let mut optimizer = spec.optimizer(id.arm).build::<f32>();
     let batches = stream(id.seed, BATCH_STREAM);
     let mut sampler =
         BatchSampler::new(train.len(), training.batch_size, training.sampling, batches)?;
