@@ -17,7 +17,8 @@ fn he_net_falls_well_below_ln_10_in_300_iterations() {
     let splits = data::load(&DataSource::Dir(dir)).unwrap();
     let train = &splits.train;
     let mut net = Mlp::<f32>::new(&MlpConfig::book(), &mut ChaCha8Rng::seed_from_u64(1)).unwrap();
-    let mut sampler = BatchSampler::from_seed(train.len(), 128, Sampling::WithReplacement, 2).unwrap();
+    let mut sampler =
+        BatchSampler::from_seed(train.len(), 128, Sampling::WithReplacement, 2).unwrap();
     let mut sgd = Sgd { lr: 0.01 };
     let (mut x, mut labels) = (Array2::<f32>::zeros((0, 0)), Vec::new());
 

@@ -126,6 +126,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
     };
     printer.finish();
+    log::info!("trained {} runs in {:.0} ms", outcome.runs.len(), outcome.training_ms);
 
     write_results(&outcome, &out)?;
     print_summary(&mut std::io::stdout().lock(), &outcome)?;

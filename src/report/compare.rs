@@ -99,6 +99,8 @@ pub fn summary_json(outcome: &Outcome) -> String {
         dataset: &'a str,
         train_size: usize,
         test_size: usize,
+        training_ms: f64,
+        workers: usize,
         arms: Vec<ArmSummary>,
         runs: Vec<Run<'a>>,
     }
@@ -118,6 +120,8 @@ pub fn summary_json(outcome: &Outcome) -> String {
         dataset: &outcome.dataset,
         train_size: outcome.train_size,
         test_size: outcome.test_size,
+        training_ms: outcome.training_ms,
+        workers: outcome.workers,
         arms: outcome.summary(),
         runs,
     };

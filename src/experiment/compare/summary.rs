@@ -114,6 +114,12 @@ pub struct Outcome {
     pub test_size: usize,
     /// Every run, arm-major: arm 0's seeds, then arm 1's, ...
     pub runs: Vec<RunOutcome>,
+    /// Wall time from the first step of any run to the end of the last
+    /// run's evaluation, in ms: the whole training loop, data loading
+    /// excluded.
+    pub training_ms: f64,
+    /// Worker threads the runs trained on.
+    pub workers: usize,
 }
 
 impl Outcome {

@@ -129,8 +129,12 @@ pub fn run_on(
     };
     observer.started(&plan);
 
+    let start = Instant::now();
     let outcomes = train_all(spec, splits, &plan, observer)?;
+    let training_ms = start.elapsed().as_secs_f64() * 1e3;
     Ok(Outcome {
+        training_ms,
+        workers: plan.workers,
         spec: spec.clone(),
         dataset: describe(splits),
         sizes: plan.sizes.clone(),
