@@ -423,6 +423,25 @@ impl<F: Real> Mlp<F> {
     }
 }
 
+impl<F: Real> Mlp<F> {
+    /// The gradient of the loss with respect to affine layer `l`'s output
+    /// (its pre-activation, 0-based) from the last backward pass,
+    /// `[batch, fan_out]`.
+    ///
+    /// # Panics
+    ///
+    /// If `l` is not a layer of the net.
+    pub fn pre_activation_gradient(&self, l: usize) -> ArrayView2<'_, F> {
+        match self.activations.get(l) {
+            Some(act) => act.dx(),
+            None => {
+                assert_eq!(l, self.activations.len(), "layer {l} of {}", self.affines.len());
+                self.head.dx()
+            }
+        }
+    }
+}
+
 /// Index of the largest value (the first one on ties).
 fn argmax<F: Real>(values: impl Iterator<Item = F>) -> usize {
     let mut best = (0, F::neg_infinity());

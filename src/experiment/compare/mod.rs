@@ -25,10 +25,11 @@
 //! the book does (it costs a third more compute). A non-finite loss marks
 //! the run diverged at that iteration: it stops there, the others go on.
 
+pub mod diagnostics;
 mod spec;
 mod summary;
 mod train;
 
-pub use spec::{ArmSpec, DataSpec, ModelSpec, Spec, TrainingSpec};
+pub use spec::{ArmSpec, DataSpec, ModelSpec, Spec, TrainingSpec, DEFAULT_DIAGNOSE_EVERY};
 pub use summary::{ArmSummary, Outcome, RunOutcome, Stat, FINAL_WINDOW};
 pub use train::{run, run_on, Observer, Plan, RunId};

@@ -17,6 +17,7 @@
 //! seed = 0
 //! seeds = 1
 //! loss_after_update = false
+//! diagnose_every = 50            # 0: no per-layer diagnostics
 //! optimizer = { name = "sgd", lr = 0.01 }
 //!
 //! [[arm]]
@@ -115,6 +116,9 @@ pub struct TrainingSpec {
     pub loss_after_update: bool,
     /// Optimizer and hyperparameters (default SGD, lr 0.01).
     pub optimizer: OptimizerSpec,
+    /// Iterations between per-layer diagnostics (default 50; 0 turns
+    /// them off). They never change the loss curve.
+    pub diagnose_every: usize,
 }
 
 impl Default for TrainingSpec {
@@ -127,9 +131,13 @@ impl Default for TrainingSpec {
             seeds: 1,
             loss_after_update: false,
             optimizer: OptimizerSpec::default(),
+            diagnose_every: DEFAULT_DIAGNOSE_EVERY,
         }
     }
 }
+
+/// Iterations between diagnostics by default.
+pub const DEFAULT_DIAGNOSE_EVERY: usize = 50;
 
 /// One contestant: a display name and an initialization.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+use super::diagnostics::Record;
 use super::spec::Spec;
 
 /// Iterations averaged for a run's final loss: the last 100, as the
@@ -32,6 +33,8 @@ pub struct RunOutcome {
     pub test_accuracy: Option<f64>,
     /// Wall time of training and evaluation, in ms.
     pub wall_ms: f64,
+    /// Per-layer diagnostics, every `diagnose_every` iterations.
+    pub diagnostics: Vec<Record>,
 }
 
 impl RunOutcome {
@@ -174,6 +177,7 @@ mod tests {
             diverged_at: None,
             test_accuracy: None,
             wall_ms: 0.0,
+            diagnostics: Vec::new(),
         };
         assert_eq!(run.final_loss(), Some(1.0));
         run.diverged_at = Some(250);

@@ -22,6 +22,7 @@ use ndarray::Array2;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use super::diagnostics::Recorder;
 use super::spec::Spec;
 use super::summary::{Outcome, RunOutcome};
 use crate::data::{self, BatchSampler, Dataset, KnownDataset, Splits};
@@ -263,15 +264,24 @@ fn train_one(
     let mut labels = Vec::with_capacity(training.batch_size);
     net.reserve(training.batch_size);
 
+    let mut recorder = Recorder::new(&net, training.diagnose_every);
     let mut losses = Vec::with_capacity(training.iterations);
     let mut diverged_at = None;
     for iteration in 0..training.iterations {
         // batch: gather and scale the sampled rows
         train.gather(sampler.next_batch(), &mut x, &mut labels);
 
-        // forward, backward, update; optionally re-measure after the update
+        // forward, backward, update, with diagnostics read from the step's
+        // own buffers; optionally re-measure the loss after the update
         let targets = Targets::Labels(&labels);
+        let diagnose = recorder.is_due(iteration);
+        if diagnose {
+            recorder.before_step(&net);
+        }
         let mut loss = net.train_step(x.view(), targets, optimizer.as_mut())?;
+        if diagnose {
+            recorder.after_step(iteration, &net);
+        }
         if training.loss_after_update {
             loss = net.loss(x.view(), targets)?;
         }
@@ -303,6 +313,7 @@ fn train_one(
         diverged_at,
         test_accuracy,
         wall_ms: start.elapsed().as_secs_f64() * 1e3,
+        diagnostics: recorder.into_records(),
     })
 }
 
