@@ -357,7 +357,7 @@ mod tests {
     fn reference_values() {
         // GELU(1) = Φ(1) = 0.8413447460685429 (tables of the normal CDF)
         assert!((Activation::Gelu.apply(1.0_f64) - 0.8413447460685429).abs() < 1e-15);
-        // GELU(-6) = -6 Φ(-6) = -5.9205e-9: the tail keeps its relative accuracy
+        // GELU(-6) = -6 Φ(-6) = -5.9205e-9: the tail keeps its precision
         let tail = Activation::Gelu.apply(-6.0_f64) / (-6.0 * 9.865_876_450_376_98e-10);
         assert!((tail - 1.0).abs() < 1e-12, "{tail}");
         // SELU(-∞) = -λα ≈ -1.7581 and SELU(1) = λ
