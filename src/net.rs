@@ -636,6 +636,63 @@ mod tests {
     }
 
     #[test]
+    fn bias_init_follows_the_scheme_unless_overridden() {
+        // the default draws no biases, so the weights match a net built
+        // before biases had a rule (same seed, same stream)
+        let mut rng = ChaCha8Rng::seed_from_u64(6);
+        let mut config = small_config(Activation::Relu, 0.0);
+        let net = Mlp::<f64>::new(&config, &mut rng).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(6);
+        let first = Init::XAVIER.sample::<f64, _>(5, 6, &mut rng);
+        assert_eq!(net.affines()[0].w, first);
+        assert!(net.affines().iter().all(|a| a.b.iter().all(|&b| b == 0.0)));
+
+        // pytorch-default brings U(±1/√fan_in) biases
+        config.init = "pytorch-default".parse().unwrap();
+        let net = Mlp::<f64>::new(&config, &mut rng).unwrap();
+        for affine in net.affines() {
+            let bound = 1.0 / (affine.fan_in() as f64).sqrt();
+            assert!(
+                affine.b.iter().all(|b| b.abs() <= bound) && affine.b.iter().any(|&b| b != 0.0)
+            );
+        }
+
+        // an explicit rule overrides the preset's
+        config.bias_init = BiasInit::Constant { value: 0.5 };
+        let net = Mlp::<f64>::new(&config, &mut rng).unwrap();
+        assert!(net.affines().iter().all(|a| a.b.iter().all(|&b| b == 0.5)));
+    }
+
+    #[test]
+    fn config_without_bias_init_reads_as_the_scheme_rule() {
+        let text = r#"
+            input_size = 784
+            hidden_sizes = [100, 100]
+            output_size = 10
+            activation = "leaky-relu:0.2"
+            init = "he-uniform:fan_out"
+            weight_decay = 0.0
+        "#;
+        let config: MlpConfig = toml::from_str(text).unwrap();
+        assert_eq!(config.bias_init, BiasInit::Scheme);
+        assert_eq!(config.activation, Activation::LeakyRelu { slope: 0.2 });
+        let back: MlpConfig = toml::from_str(&toml::to_string(&config).unwrap()).unwrap();
+        assert_eq!(back, config);
+    }
+
+    #[test]
+    fn forward_to_the_last_layer_gives_the_logits() {
+        let mut rng = ChaCha8Rng::seed_from_u64(8);
+        let mut net = Mlp::<f64>::new(&small_config(Activation::Gelu, 0.0), &mut rng).unwrap();
+        let x = random_batch(9, 5, 3);
+        let logits = net.predict(x.view()).unwrap();
+        assert_eq!(net.forward_to(x.view(), 2).unwrap(), logits);
+        assert_eq!(net.forward_to(x.view(), 0).unwrap().dim(), (9, 6));
+        let err = net.forward_to(x.view(), 3).unwrap_err().to_string();
+        assert!(err.contains("below 3") && err.contains("found 3"), "{err}");
+    }
+
+    #[test]
     fn predict_in_chunks_matches_one_pass() {
         let mut rng = ChaCha8Rng::seed_from_u64(4);
         let mut net = Mlp::<f64>::new(&small_config(Activation::Tanh, 0.0), &mut rng).unwrap();
