@@ -111,6 +111,25 @@ impl FanMode {
 }
 
 /// A framework's default for a dense layer: weights and biases.
+///
+/// ```
+/// use initlab::init::{BiasInit, Init, Preset};
+/// let fan_in = 400; // 1/√fan_in = 0.05
+/// for (name, weights, bias) in [
+///     ("selu-default", Init::LECUN_NORMAL, BiasInit::Zeros),
+///     ("pytorch-default", Init::FAN_IN_UNIFORM, BiasInit::FanInUniform),
+///     ("keras-default", Init::GLOROT_UNIFORM, BiasInit::Zeros),
+///     ("flax-default", Init::LECUN_TRUNCATED_NORMAL, BiasInit::Zeros),
+///     ("candle-default", Init::HE_NORMAL, BiasInit::FanInUniform),
+///     ("burn-default", Init::FAN_IN_UNIFORM, BiasInit::FanInUniform),
+/// ] {
+///     let Init::Preset(preset) = name.parse::<Init>().unwrap() else { panic!() };
+///     assert_eq!((preset.weights(), preset.bias()), (weights, bias), "{name}");
+/// }
+/// let pytorch = Init::Preset(Preset::Pytorch);
+/// assert!((pytorch.bound(fan_in, 10).unwrap() - 0.05).abs() < 1e-15);
+/// assert_eq!(BiasInit::Scheme.bound(&pytorch, fan_in), Some(0.05));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Preset {
     /// `selu-default`: LeCun normal, as Klambauer et al. ("Self-Normalizing
@@ -159,12 +178,32 @@ pub enum Preset {
 pub enum Init {
     /// `W_ij ~ N(0, std²)` whatever the layer's shape: the book's std=0.01
     /// and std=1 baselines. Aliases: `std=STD`, `normal:STD`, a bare number.
+    ///
+    /// ```
+    /// use initlab::init::Init;
+    /// let init: Init = "normal:0.01".parse().unwrap();
+    /// assert_eq!(init, Init::Normal { std: 0.01 });
+    /// assert_eq!((init.std(784, 100), init.to_string().as_str()), (0.01, "std=0.01"));
+    /// ```
     Normal {
         /// Standard deviation, finite and ≥ 0.
         std: f64,
     },
     /// `Var(W_ij) = scale / fan`, with the fan chosen by `mode`: LeCun
-    /// (book "Xavier"), Glorot and He schemes.
+    /// (book "Xavier"), Glorot and He schemes; printed as
+    /// `variance-scaling:DIST:MODE:SCALE` when no family name fits.
+    ///
+    /// ```
+    /// use initlab::init::{Distribution, FanMode, Init};
+    /// let init = Init::VarianceScaling {
+    ///     distribution: Distribution::Normal,
+    ///     mode: FanMode::Geometric,
+    ///     scale: 0.5,
+    /// };
+    /// // fan = √(200 · 50) = 100, std = √(0.5 / 100)
+    /// assert!((init.std(200, 50) - 0.05_f64.sqrt() / 10.0_f64.sqrt()).abs() < 1e-15);
+    /// assert_eq!(init.to_string(), "variance-scaling:normal:fan_geo:0.5");
+    /// ```
     VarianceScaling {
         /// Normal, uniform or truncated normal.
         distribution: Distribution,
@@ -174,7 +213,14 @@ pub enum Init {
         /// for He.
         scale: f64,
     },
-    /// `W_ij ~ U(-limit, limit)`, `uniform:LIMIT`.
+    /// `W_ij ~ U(-limit, limit)`, `uniform:LIMIT`; std `limit / √3`.
+    ///
+    /// ```
+    /// use initlab::init::Init;
+    /// let init: Init = "uniform:0.3".parse().unwrap();
+    /// assert_eq!(init.bound(5, 5), Some(0.3));
+    /// assert!((init.std(5, 5) - 0.3 / 3.0_f64.sqrt()).abs() < 1e-15);
+    /// ```
     Uniform {
         /// Half-width of the interval, finite and ≥ 0.
         limit: f64,
@@ -184,27 +230,69 @@ pub enum Init {
     /// bound 2, absolute, with no variance correction, so the std falls
     /// below `std` once `std` nears `bound`). `truncated-normal:STD` or
     /// `truncated-normal:STD:BOUND`.
+    ///
+    /// ```
+    /// use initlab::init::{Init, TRUNCATION_STD_FACTOR};
+    /// let init: Init = "truncated-normal:1".parse().unwrap();
+    /// assert_eq!(init, Init::TruncatedNormal { std: 1.0, bound: 2.0 });
+    /// // cut at ±2 stds with no correction: the std shrinks to c
+    /// assert!((init.std(5, 5) - TRUNCATION_STD_FACTOR).abs() < 1e-15);
+    /// ```
     TruncatedNormal {
         /// Standard deviation of the Gaussian before the cut, finite, ≥ 0.
         std: f64,
         /// Absolute cut, finite and > 0.
         bound: f64,
     },
-    /// `gain · Q` with Q orthonormal (Saxe et al. 2014), `orthogonal[:GAIN]`.
+    /// `gain · Q` with Q orthonormal (Saxe et al. 2014),
+    /// `orthogonal[:GAIN]`; see [`orthogonal`] for the construction.
+    ///
+    /// ```
+    /// use initlab::init::Init;
+    /// use rand::SeedableRng;
+    /// let init: Init = "orthogonal:2".parse().unwrap();
+    /// let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+    /// let w = init.sample::<f64, _>(3, 6, &mut rng); // wide: W Wᵀ = 4 I
+    /// let gram = w.dot(&w.t());
+    /// assert!((gram[[2, 2]] - 4.0).abs() < 1e-12 && gram[[0, 1]].abs() < 1e-12);
+    /// ```
     Orthogonal {
         /// Factor applied to Q, finite.
         gain: f64,
     },
     /// The identity matrix (ones on the main diagonal of a rectangle),
     /// `identity` or `eye`.
+    ///
+    /// ```
+    /// use initlab::init::Init;
+    /// use rand::SeedableRng;
+    /// let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0); // draws nothing
+    /// let eye = Init::Identity.sample::<f32, _>(2, 3, &mut rng);
+    /// assert_eq!(eye, ndarray::array![[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]);
+    /// ```
     Identity,
     /// Every weight equal to `value`: `constant:V`, `zeros` for 0.
+    ///
+    /// ```
+    /// use initlab::init::Init;
+    /// let init: Init = "constant:-0.5".parse().unwrap();
+    /// use rand::SeedableRng;
+    /// let w = init.sample::<f64, _>(2, 2, &mut rand_chacha::ChaCha8Rng::seed_from_u64(0));
+    /// assert!(w.iter().all(|&v| v == -0.5));
+    /// ```
     Constant {
         /// The value, finite.
         value: f64,
     },
     /// Layer-sequential unit-variance (Mishkin and Matas 2015): draws the
     /// orthogonal start; [`lsuv::lsuv`] then rescales on a data batch.
+    ///
+    /// ```
+    /// use initlab::init::Init;
+    /// let init: Init = "lsuv".parse().unwrap();
+    /// assert!(init.is_data_dependent());
+    /// assert_eq!(init.std(100, 10), Init::Orthogonal { gain: 1.0 }.std(100, 10));
+    /// ```
     Lsuv,
     /// A framework's default for a dense layer (weights and bias rule).
     Preset(Preset),
@@ -256,29 +344,116 @@ const fn scaling(distribution: Distribution, mode: FanMode, scale: f64) -> Init 
 const ONE_THIRD: f64 = 1.0 / 3.0;
 
 impl Init {
-    /// The book's "Xavier": `N(0, 1 / fan_in)`, i.e. LeCun normal.
+    /// The book's "Xavier": `N(0, 1 / fan_in)`, i.e. LeCun normal. Names:
+    /// `xavier`, `sigmoid`, `lecun-normal`; prints as `xavier`.
+    ///
+    /// ```
+    /// use initlab::init::Init;
+    /// assert_eq!("sigmoid".parse::<Init>().unwrap(), Init::XAVIER);
+    /// assert!((Init::XAVIER.std(400, 10) - 0.05).abs() < 1e-15);
+    /// ```
     pub const XAVIER: Init = scaling(Distribution::Normal, FanMode::FanIn, 1.0);
-    /// He (Kaiming) normal: `N(0, 2 / fan_in)`.
+
+    /// He (Kaiming) normal: `N(0, 2 / fan_in)`. Names: `he`, `relu`,
+    /// `he-normal`, `kaiming-normal`; prints as `he`.
+    ///
+    /// ```
+    /// use initlab::init::Init;
+    /// assert_eq!("kaiming-normal".parse::<Init>().unwrap(), Init::HE);
+    /// assert!((Init::HE.std(200, 10) - 0.1).abs() < 1e-15);
+    /// ```
     pub const HE: Init = scaling(Distribution::Normal, FanMode::FanIn, 2.0);
-    /// LeCun normal, `N(0, 1 / fan_in)` (the same as [`Init::XAVIER`]).
+
+    /// LeCun normal, `N(0, 1 / fan_in)`: the same scheme as
+    /// [`Init::XAVIER`] (`lecun-normal`, `xavier`, `sigmoid`).
+    ///
+    /// ```
+    /// use initlab::init::Init;
+    /// assert_eq!("lecun-normal".parse::<Init>().unwrap(), Init::LECUN_NORMAL);
+    /// assert_eq!(Init::LECUN_NORMAL.bound(100, 10), None);
+    /// ```
     pub const LECUN_NORMAL: Init = Init::XAVIER;
-    /// LeCun uniform, `U(±√(3 / fan_in))`.
+
+    /// LeCun uniform, `U(±√(3 / fan_in))` (`lecun-uniform`).
+    ///
+    /// ```
+    /// use initlab::init::Init;
+    /// assert_eq!("lecun-uniform".parse::<Init>().unwrap(), Init::LECUN_UNIFORM);
+    /// let bound = Init::LECUN_UNIFORM.bound(300, 10).unwrap();
+    /// assert!((bound - 0.1).abs() < 1e-15);
+    /// ```
     pub const LECUN_UNIFORM: Init = scaling(Distribution::Uniform, FanMode::FanIn, 1.0);
+
     /// LeCun truncated normal with the variance correction (flax's
-    /// `lecun_normal`): std `√(1 / fan_in)`.
+    /// `lecun_normal`): std `√(1 / fan_in)`, cut at `±2 √(1 / fan_in) / c`
+    /// with c = [`TRUNCATION_STD_FACTOR`] (`lecun-truncated-normal`).
+    ///
+    /// ```
+    /// use initlab::init::{Init, TRUNCATION_STD_FACTOR};
+    /// let init = Init::LECUN_TRUNCATED_NORMAL;
+    /// assert!((init.std(100, 10) - 0.1).abs() < 1e-15);
+    /// let bound = init.bound(100, 10).unwrap();
+    /// assert!((bound - 0.2 / TRUNCATION_STD_FACTOR).abs() < 1e-15);
+    /// ```
     pub const LECUN_TRUNCATED_NORMAL: Init =
         scaling(Distribution::TruncatedNormal, FanMode::FanIn, 1.0);
-    /// Glorot normal, `N(0, 2 / (fan_in + fan_out))`.
+
+    /// Glorot normal, `N(0, 2 / (fan_in + fan_out))` (`glorot-normal`,
+    /// PyTorch's `xavier-normal`).
+    ///
+    /// ```
+    /// use initlab::init::Init;
+    /// assert_eq!("xavier-normal".parse::<Init>().unwrap(), Init::GLOROT_NORMAL);
+    /// assert!((Init::GLOROT_NORMAL.std(150, 50) - 0.1).abs() < 1e-15);
+    /// ```
     pub const GLOROT_NORMAL: Init = scaling(Distribution::Normal, FanMode::Average, 1.0);
-    /// Glorot uniform, `U(±√(6 / (fan_in + fan_out)))`.
+
+    /// Glorot uniform, `U(±√(6 / (fan_in + fan_out)))` (`glorot-uniform`,
+    /// PyTorch's `xavier-uniform`; Keras's default).
+    ///
+    /// ```
+    /// use initlab::init::Init;
+    /// assert_eq!("xavier-uniform".parse::<Init>().unwrap(), Init::GLOROT_UNIFORM);
+    /// let bound = Init::GLOROT_UNIFORM.bound(500, 100).unwrap();
+    /// assert!((bound - 0.1).abs() < 1e-15);
+    /// ```
     pub const GLOROT_UNIFORM: Init = scaling(Distribution::Uniform, FanMode::Average, 1.0);
-    /// He normal, `N(0, 2 / fan_in)` (the same as [`Init::HE`]).
+
+    /// He normal, `N(0, 2 / fan_in)`: the same scheme as [`Init::HE`].
+    ///
+    /// ```
+    /// use initlab::init::Init;
+    /// assert_eq!("he-normal:fan_in".parse::<Init>().unwrap(), Init::HE_NORMAL);
+    /// ```
     pub const HE_NORMAL: Init = Init::HE;
-    /// He uniform, `U(±√(6 / fan_in))`.
+
+    /// He uniform, `U(±√(6 / fan_in))` (`he-uniform`, `kaiming-uniform`).
+    ///
+    /// ```
+    /// use initlab::init::Init;
+    /// assert_eq!("kaiming-uniform".parse::<Init>().unwrap(), Init::HE_UNIFORM);
+    /// let bound = Init::HE_UNIFORM.bound(600, 10).unwrap();
+    /// assert!((bound - 0.1).abs() < 1e-15);
+    /// ```
     pub const HE_UNIFORM: Init = scaling(Distribution::Uniform, FanMode::FanIn, 2.0);
-    /// `U(±1/√fan_in)`: the weights of PyTorch's and burn's dense layers.
+
+    /// `U(±1/√fan_in)`: the weights of PyTorch's and burn's dense layers
+    /// (prints as `variance-scaling:uniform:fan_in:0.333…`).
+    ///
+    /// ```
+    /// use initlab::init::Init;
+    /// let bound = Init::FAN_IN_UNIFORM.bound(100, 10).unwrap();
+    /// assert!((bound - 0.1).abs() < 1e-15);
+    /// ```
     pub const FAN_IN_UNIFORM: Init = scaling(Distribution::Uniform, FanMode::FanIn, ONE_THIRD);
-    /// Every weight 0.
+
+    /// Every weight 0 (`zeros`, `constant:0`).
+    ///
+    /// ```
+    /// use initlab::init::Init;
+    /// assert_eq!("constant:0".parse::<Init>().unwrap(), Init::ZEROS);
+    /// assert_eq!(Init::ZEROS.std(3, 4), 0.0);
+    /// ```
     pub const ZEROS: Init = Init::Constant { value: 0.0 };
 
     /// A normal with a fixed standard deviation.
