@@ -18,7 +18,7 @@
 //! reflects column k onto `∓‖x‖ e_k` with `H_k = I - 2 v vᵀ` (v of unit
 //! norm) and applies `H_k` to the columns right of it; Q is then
 //! `H_0 H_1 … H_{n-1}` applied to the first n columns of the identity.
-//! Cost: about 4 m n² flops.
+//! Cost: about 4 m n² - 2 n³ flops.
 
 use ndarray::Array2;
 use rand::Rng;
@@ -87,11 +87,28 @@ fn householder(columns: &mut [Vec<f64>]) -> (Vec<Vec<f64>>, Vec<f64>) {
     (reflectors, signs)
 }
 
+/// Independent partial sums in [`dot`]: they let the compiler use SIMD,
+/// which a single running sum (fixed order of f64 additions) forbids.
+const LANES: usize = 8;
+
+/// `v · c`.
+fn dot(v: &[f64], c: &[f64]) -> f64 {
+    let mut partial = [0.0; LANES];
+    let (v_chunks, c_chunks) = (v.chunks_exact(LANES), c.chunks_exact(LANES));
+    let tail: f64 = v_chunks.remainder().iter().zip(c_chunks.remainder()).map(|(a, b)| a * b).sum();
+    for (vs, cs) in v_chunks.zip(c_chunks) {
+        for lane in 0..LANES {
+            partial[lane] += vs[lane] * cs[lane];
+        }
+    }
+    partial.iter().sum::<f64>() + tail
+}
+
 /// `c ← (I - 2 v vᵀ) c`.
 fn reflect(v: &[f64], c: &mut [f64]) {
-    let dot: f64 = v.iter().zip(c.iter()).map(|(a, b)| a * b).sum();
+    let scale = 2.0 * dot(v, c);
     for (ci, vi) in c.iter_mut().zip(v) {
-        *ci -= 2.0 * dot * vi;
+        *ci -= scale * vi;
     }
 }
 
@@ -105,9 +122,10 @@ fn thin_q(m: usize, reflectors: &[Vec<f64>]) -> Vec<Vec<f64>> {
             e
         })
         .collect();
-    // apply H_{n-1} first; H_k leaves rows above k alone
+    // apply H_{n-1} first; H_k leaves rows above k alone, so columns j < k
+    // are still e_j, zero on those rows, and need no work
     for (k, v) in reflectors.iter().enumerate().rev() {
-        for column in &mut q {
+        for column in &mut q[k..] {
             reflect(v, &mut column[k..]);
         }
     }
