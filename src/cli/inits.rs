@@ -9,10 +9,16 @@ use serde::Serialize;
 
 use crate::init::catalog::{self, Row, DEFAULT_SHAPE};
 use crate::init::gain::{self, GainRow};
+use crate::init::Init;
 
 /// Flags of `initlab inits`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Schemes to evaluate (any `--init` form, e.g. he-uniform:fan_out);
+    /// all named schemes when none is given.
+    #[arg(value_name = "SCHEME")]
+    pub schemes: Vec<String>,
+
     /// The layer shape FAN_INxFAN_OUT at which to evaluate each scheme.
     #[arg(long, default_value = "784x100", value_name = "FAN_INxFAN_OUT")]
     pub shape: String,
@@ -63,7 +69,9 @@ pub fn parse_shape(text: &str) -> anyhow::Result<(usize, usize)> {
 /// A malformed `--shape`, or a failed write to stdout.
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let (fan_in, fan_out) = parse_shape(&args.shape)?;
-    let text = if args.gains {
+    let text = if !args.schemes.is_empty() {
+        chosen_text(&args.schemes, fan_in, fan_out)?
+    } else if args.gains {
         gains_text()
     } else if args.json {
         let listing = Listing {
@@ -84,16 +92,26 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The given schemes, parsed, with their canonical name, std, bound and
+/// bias rule for the shape.
+fn chosen_text(schemes: &[String], fan_in: usize, fan_out: usize) -> anyhow::Result<String> {
+    let mut out = format!("{:32}  {:>9}  {:>9}  bias\n", "scheme", "std", "bound");
+    for text in schemes {
+        let init: Init = text.parse()?;
+        let bound = init.bound(fan_in, fan_out).map_or("-".to_string(), catalog::short);
+        let std = catalog::short(init.std(fan_in, fan_out));
+        out += &format!("{:32}  {std:>9}  {bound:>9}  {}\n", init.to_string(), init.bias_rule());
+    }
+    Ok(out + &format!("std and bound for a {fan_in}x{fan_out} layer (fan_in x fan_out)\n"))
+}
+
 /// The scheme table as aligned text.
 fn schemes_text(fan_in: usize, fan_out: usize) -> String {
     let rows = catalog::rows(fan_in, fan_out);
     let width = rows.iter().map(|r| r.form.len()).max().unwrap_or(0);
     let mut out = format!(
         "{:width$}  {:>9}  {:>9}  {:14}  W_ij (aliases)\n",
-        "scheme",
-        format!("std"),
-        "bound",
-        "bias"
+        "scheme", "std", "bound", "bias"
     );
     for row in rows {
         let bound = row.bound.map_or("-".to_string(), catalog::short);
@@ -148,5 +166,14 @@ mod tests {
             assert!(text.contains(entry.form), "{}", entry.form);
         }
         assert!(gains_text().contains("tanh"));
+    }
+
+    #[test]
+    fn chosen_schemes_print_their_numbers_and_bad_ones_list_forms() {
+        let text = chosen_text(&["he-uniform:fan_out".into()], 784, 100).unwrap();
+        // √(6 / 100) = 0.2449
+        assert!(text.contains("he-uniform:fan_out") && text.contains("0.2449"), "{text}");
+        let err = chosen_text(&["normal:-1".into()], 784, 100).unwrap_err().to_string();
+        assert!(err.contains("found -1") && err.contains("orthogonal[:GAIN]"), "{err}");
     }
 }

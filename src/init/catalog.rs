@@ -303,8 +303,8 @@ mod tests {
         let expected = docs_section(fan_in, fan_out);
         assert!(
             page[start..end] == expected,
-            "docs/inits.md is out of date with the scheme catalog; regenerate the section \
-             between the markers with `cargo run -- inits --markdown`"
+            "docs/inits.md is out of date with the scheme catalog: replace the lines \
+             between its GENERATED markers with the output of `cargo run -- inits --markdown`"
         );
     }
 
