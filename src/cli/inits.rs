@@ -109,9 +109,10 @@ fn chosen_text(schemes: &[String], fan_in: usize, fan_out: usize) -> anyhow::Res
 fn schemes_text(fan_in: usize, fan_out: usize) -> String {
     let rows = catalog::rows(fan_in, fan_out);
     let width = rows.iter().map(|r| r.form.len()).max().unwrap_or(0);
+    let example = rows.iter().map(|r| r.name.len()).max().unwrap_or(0);
     let mut out = format!(
-        "{:width$}  {:>9}  {:>9}  {:14}  W_ij (aliases)\n",
-        "scheme", "std", "bound", "bias"
+        "{:width$}  {:example$}  {:>9}  {:>9}  {:14}  W_ij (aliases)\n",
+        "scheme", "example", "std", "bound", "bias"
     );
     for row in rows {
         let bound = row.bound.map_or("-".to_string(), catalog::short);
@@ -121,14 +122,17 @@ fn schemes_text(fan_in: usize, fan_out: usize) -> String {
             format!(" ({})", row.aliases.join(", "))
         };
         out += &format!(
-            "{:width$}  {:>9}  {bound:>9}  {:14}  {}{aliases}\n",
+            "{:width$}  {:example$}  {:>9}  {bound:>9}  {:14}  {}{aliases}\n",
             row.form,
+            row.name,
             catalog::short(row.std),
             row.bias,
             row.formula
         );
     }
-    out + &format!("std and bound for a {fan_in}x{fan_out} layer (fan_in x fan_out)\n")
+    out + &format!(
+        "std and bound of each example for a {fan_in}x{fan_out} layer (fan_in x fan_out)\n"
+    )
 }
 
 /// The gain table as aligned text.

@@ -266,17 +266,18 @@ pub(crate) fn short(value: f64) -> String {
 /// The catalog as a Markdown table for a `[fan_in, fan_out]` layer.
 pub fn markdown(fan_in: usize, fan_out: usize) -> String {
     let mut out = format!(
-        "| scheme | W_ij | aliases | std at {fan_in}x{fan_out} | bound | bias | source |\n\
-         | --- | --- | --- | --- | --- | --- | --- |\n"
+        "| scheme | W_ij | aliases | example | std at {fan_in}x{fan_out} | bound | bias | source |\n\
+         | --- | --- | --- | --- | --- | --- | --- | --- |\n"
     );
     for row in rows(fan_in, fan_out) {
         let aliases: Vec<String> = row.aliases.iter().map(|a| format!("`{a}`")).collect();
         let bound = row.bound.map_or("-".to_string(), short);
         out += &format!(
-            "| `{}` | {} | {} | {} | {bound} | {} | {} |\n",
+            "| `{}` | {} | {} | `{}` | {} | {bound} | {} | {} |\n",
             row.form,
             row.formula,
             aliases.join(", "),
+            row.name,
             short(row.std),
             row.bias,
             row.source
