@@ -19,6 +19,10 @@
 //!                            (fan_in ≥ fan_out) or rows (fan_in < fan_out)
 //! Identity                   W_ij = 1 if i = j else 0
 //! Constant { value }         W_ij = value (zeros: value 0)
+//! Lsuv                       Orthogonal { gain: 1 }, then each layer rescaled
+//!                            to unit output variance on data (lsuv::lsuv)
+//! Preset(p)                  a framework's dense-layer default, weights and
+//!                            bias rule (Preset)
 //! ```
 //!
 //! Here `σ` is the target standard deviation, `gain` a factor chosen for
