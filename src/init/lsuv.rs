@@ -237,6 +237,11 @@ mod tests {
         let err = lsuv(&mut net, zeros.view(), &LsuvOptions::default()).unwrap_err().to_string();
         assert!(err.starts_with("lsuv at layer 1:") && err.contains("variance"), "{err}");
 
+        let mut poisoned = batch();
+        poisoned[[3, 7]] = f32::NAN;
+        let err = lsuv(&mut net, poisoned.view(), &LsuvOptions::default()).unwrap_err();
+        assert!(err.to_string().contains("is NaN"), "{err}");
+
         net.affines_mut()[2].w.fill(0.0);
         let err = lsuv(&mut net, batch().view(), &LsuvOptions::default()).unwrap_err();
         assert!(matches!(err, Error::DataInit { layer: 3, .. }), "{err}");
