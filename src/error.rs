@@ -37,6 +37,20 @@ pub enum Error {
         accepted: String,
     },
 
+    /// A scheme string (init or bias init) names a known scheme but has a
+    /// malformed or out-of-range parameter.
+    #[error("invalid {what} '{found}': {problem}; accepted forms: {accepted}")]
+    Scheme {
+        /// The kind of scheme, e.g. `init` or `bias init`.
+        what: &'static str,
+        /// The text given.
+        found: String,
+        /// What is wrong with it, naming the value found.
+        problem: String,
+        /// The accepted forms, comma separated.
+        accepted: String,
+    },
+
     /// An array had the wrong shape for an operation.
     #[error("{op}: expected shape {expected}, found {found}")]
     Shape {

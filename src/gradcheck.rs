@@ -21,7 +21,7 @@ use rand_distr::{Distribution, StandardNormal};
 use serde::Serialize;
 
 use crate::activation::Activation;
-use crate::init::Init;
+use crate::init::{BiasInit, Init};
 use crate::layers::Targets;
 use crate::net::{Mlp, MlpConfig};
 use crate::Error;
@@ -89,6 +89,7 @@ pub fn check(activation: Activation, weight_decay: f64, seed: u64) -> Result<Vec
         activation,
         init: Init::XAVIER,
         weight_decay,
+        bias_init: BiasInit::Zeros,
     };
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut net = Mlp::<f64>::new(&config, &mut rng)?;

@@ -22,7 +22,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::activation::Activation;
-use crate::init::Init;
+use crate::init::{BiasInit, Init};
 use crate::layers::{ActivationLayer, Affine, SoftmaxCrossEntropy, Targets};
 use crate::optim::Optimizer;
 use crate::{Error, Real};
@@ -43,10 +43,16 @@ pub struct MlpConfig {
     pub output_size: usize,
     /// The nonlinearity after every hidden layer.
     pub activation: Activation,
-    /// How weights are drawn; biases start at zero.
+    /// How weights are drawn.
     pub init: Init,
     /// L2 weight decay λ ≥ 0: adds ½ λ Σ ‖W‖² to the loss.
     pub weight_decay: f64,
+    /// How biases are drawn. The default, [`BiasInit::Scheme`], follows
+    /// `init`'s own rule: zeros, except for framework presets such as
+    /// `pytorch-default` that define one. Absent from a spec file, it takes
+    /// that default.
+    #[serde(default)]
+    pub bias_init: BiasInit,
 }
 
 impl MlpConfig {
@@ -60,6 +66,7 @@ impl MlpConfig {
             activation: Activation::Relu,
             init: Init::HE,
             weight_decay: 0.0,
+            bias_init: BiasInit::Scheme,
         }
     }
 
@@ -71,13 +78,15 @@ impl MlpConfig {
         sizes
     }
 
-    /// Checks every size and λ.
+    /// Checks every size, λ and the init parameters.
     ///
     /// # Errors
     ///
-    /// [`Error::Invalid`] for a zero size, no hidden layer, or a λ that is
-    /// not finite and ≥ 0.
+    /// [`Error::Invalid`] for a zero size, no hidden layer, a λ that is
+    /// not finite and ≥ 0, or an out-of-range init or bias-init parameter.
     pub fn validate(&self) -> Result<(), Error> {
+        self.init.validate()?;
+        self.bias_init.validate()?;
         if self.hidden_sizes.is_empty() {
             return Err(Error::invalid("hidden sizes", "at least one hidden layer", "none"));
         }
@@ -136,8 +145,9 @@ pub struct LayerGradients<F> {
 }
 
 impl<F: Real> Mlp<F> {
-    /// Builds the net of `config`, drawing every weight matrix from `rng`
-    /// in layer order.
+    /// Builds the net of `config`, drawing from `rng` in layer order each
+    /// weight matrix, then that layer's biases (zero biases draw nothing,
+    /// so they leave the weights' stream as it was).
     ///
     /// # Errors
     ///
@@ -150,7 +160,8 @@ impl<F: Real> Mlp<F> {
             .windows(2)
             .map(|pair| {
                 let w = config.init.sample(pair[0], pair[1], rng);
-                Affine::new(w, Array1::zeros(pair[1]))
+                let b = config.bias_init.sample(&config.init, pair[0], pair[1], rng);
+                Affine::new(w, b)
             })
             .collect();
         Self::from_layers(affines, config.activation, config.weight_decay)
@@ -283,6 +294,39 @@ impl<F: Real> Mlp<F> {
                 self.activations[l].forward(self.affines[l].output());
             }
         }
+    }
+
+    /// Runs the forward pass up to affine layer `layer` (0-based; the last
+    /// one gives the logits) and returns its output, the pre-activation
+    /// `a_{layer+1} = z W + b`. Layer-wise schemes such as LSUV read it.
+    ///
+    /// # Shapes
+    ///
+    /// `x: [batch, input]`; returns `[batch, fan_out of the layer]`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`] if `x` does not fit the input layer,
+    /// [`Error::Invalid`] if `layer` is not below the number of affine
+    /// layers.
+    pub fn forward_to(
+        &mut self,
+        x: ArrayView2<'_, F>,
+        layer: usize,
+    ) -> Result<ArrayView2<'_, F>, Error> {
+        self.check_batch(x, None)?;
+        let count = self.affines.len();
+        if layer >= count {
+            return Err(Error::invalid("layer index", format!("below {count}"), layer));
+        }
+        for l in 0..=layer {
+            let input = if l == 0 { x } else { self.activations[l - 1].output() };
+            self.affines[l].forward(input);
+            if l < layer {
+                self.activations[l].forward(self.affines[l].output());
+            }
+        }
+        Ok(self.affines[layer].output())
     }
 
     /// Backward pass from the head's gradient to every `dW`, `db`.
@@ -528,6 +572,7 @@ mod tests {
             activation,
             init: Init::XAVIER,
             weight_decay,
+            bias_init: BiasInit::Scheme,
         }
     }
 
@@ -571,6 +616,63 @@ mod tests {
             assert_eq!(la.w, lb.w);
         }
         assert_eq!(a.parameter_count(), 784 * 100 + 100 + 3 * (100 * 100 + 100) + 100 * 10 + 10);
+    }
+
+    #[test]
+    fn bias_init_follows_the_scheme_unless_overridden() {
+        // the default draws no biases, so the weights match a net built
+        // before biases had a rule (same seed, same stream)
+        let mut rng = ChaCha8Rng::seed_from_u64(6);
+        let mut config = small_config(Activation::Relu, 0.0);
+        let net = Mlp::<f64>::new(&config, &mut rng).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(6);
+        let first = Init::XAVIER.sample::<f64, _>(5, 6, &mut rng);
+        assert_eq!(net.affines()[0].w, first);
+        assert!(net.affines().iter().all(|a| a.b.iter().all(|&b| b == 0.0)));
+
+        // pytorch-default brings U(±1/√fan_in) biases
+        config.init = "pytorch-default".parse().unwrap();
+        let net = Mlp::<f64>::new(&config, &mut rng).unwrap();
+        for affine in net.affines() {
+            let bound = 1.0 / (affine.fan_in() as f64).sqrt();
+            assert!(
+                affine.b.iter().all(|b| b.abs() <= bound) && affine.b.iter().any(|&b| b != 0.0)
+            );
+        }
+
+        // an explicit rule overrides the preset's
+        config.bias_init = BiasInit::Constant { value: 0.5 };
+        let net = Mlp::<f64>::new(&config, &mut rng).unwrap();
+        assert!(net.affines().iter().all(|a| a.b.iter().all(|&b| b == 0.5)));
+    }
+
+    #[test]
+    fn config_without_bias_init_reads_as_the_scheme_rule() {
+        let text = r#"
+            input_size = 784
+            hidden_sizes = [100, 100]
+            output_size = 10
+            activation = "leaky-relu:0.2"
+            init = "he-uniform:fan_out"
+            weight_decay = 0.0
+        "#;
+        let config: MlpConfig = toml::from_str(text).unwrap();
+        assert_eq!(config.bias_init, BiasInit::Scheme);
+        assert_eq!(config.activation, Activation::LeakyRelu { slope: 0.2 });
+        let back: MlpConfig = toml::from_str(&toml::to_string(&config).unwrap()).unwrap();
+        assert_eq!(back, config);
+    }
+
+    #[test]
+    fn forward_to_the_last_layer_gives_the_logits() {
+        let mut rng = ChaCha8Rng::seed_from_u64(8);
+        let mut net = Mlp::<f64>::new(&small_config(Activation::Gelu, 0.0), &mut rng).unwrap();
+        let x = random_batch(9, 5, 3);
+        let logits = net.predict(x.view()).unwrap();
+        assert_eq!(net.forward_to(x.view(), 2).unwrap(), logits);
+        assert_eq!(net.forward_to(x.view(), 0).unwrap().dim(), (9, 6));
+        let err = net.forward_to(x.view(), 3).unwrap_err().to_string();
+        assert!(err.contains("below 3") && err.contains("found 3"), "{err}");
     }
 
     #[test]

@@ -6,6 +6,10 @@ use std::path::Path;
 
 use crate::Error;
 
+/// Permissions of written files on Unix: read for all, write for the owner.
+#[cfg(unix)]
+const RESULT_MODE: u32 = 0o644;
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder
 /// is written, flushed and renamed over `path`.
 ///
@@ -24,6 +28,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         .map_err(|e| Error::io(path, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    // The temporary file is private (0600); results are for everyone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let readable = fs::Permissions::from_mode(RESULT_MODE);
+        tmp.as_file().set_permissions(readable).map_err(|e| Error::io(path, e))?;
+    }
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     log::debug!("wrote {}", path.display());
     Ok(())

@@ -9,6 +9,7 @@
 //! hidden_sizes = [100, 100, 100, 100]
 //! activation = "relu"
 //! weight_decay = 0.0
+//! bias_init = "scheme"           # the init's own rule; or zeros, normal:0.1, ...
 //!
 //! [training]
 //! batch_size = 128
@@ -34,7 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::activation::Activation;
 use crate::data::{DataSource, KnownDataset, Sampling};
-use crate::init::Init;
+use crate::init::{BiasInit, Init};
 use crate::net::MlpConfig;
 use crate::optim::OptimizerSpec;
 use crate::Error;
@@ -84,6 +85,9 @@ pub struct ModelSpec {
     pub activation: Activation,
     /// L2 weight decay λ (default 0).
     pub weight_decay: f64,
+    /// How biases start (default: each arm's scheme decides, zeros for
+    /// all but framework presets).
+    pub bias_init: BiasInit,
 }
 
 impl Default for ModelSpec {
@@ -93,6 +97,7 @@ impl Default for ModelSpec {
             hidden_sizes: book.hidden_sizes,
             activation: book.activation,
             weight_decay: book.weight_decay,
+            bias_init: book.bias_init,
         }
     }
 }
@@ -240,6 +245,7 @@ impl Spec {
             activation: spec.activation.unwrap_or(self.model.activation),
             init: spec.init,
             weight_decay: self.model.weight_decay,
+            bias_init: self.model.bias_init,
         }
     }
 

@@ -25,7 +25,8 @@ use rand_chacha::ChaCha8Rng;
 use super::diagnostics::Recorder;
 use super::spec::Spec;
 use super::summary::{Outcome, RunOutcome};
-use crate::data::{self, BatchSampler, Dataset, KnownDataset, Splits};
+use crate::data::{self, BatchSampler, Dataset, KnownDataset, Sampling, Splits};
+use crate::init::lsuv::{lsuv, LsuvOptions};
 use crate::layers::Targets;
 use crate::net::Mlp;
 use crate::Error;
@@ -39,6 +40,14 @@ const BATCH_STREAM: u64 = 0;
 
 /// First ChaCha8 stream used for initial weights.
 const WEIGHT_STREAM: u64 = 1;
+
+/// ChaCha8 stream of a seed that draws LSUV's batch, far from the weight
+/// streams of any realistic number of arms.
+const LSUV_STREAM: u64 = 1 << 32;
+
+/// Rows of the batch LSUV normalizes the layers on, distinct rows of the
+/// training set.
+const LSUV_BATCH: usize = 256;
 
 /// Which run: an arm and a seed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -256,6 +265,9 @@ fn train_one(
     let (train, training) = (&splits.train, &spec.training);
     let config = spec.net_config(id.arm, train.image_size(), train.classes());
     let mut net = Mlp::<f32>::new(&config, &mut stream(id.seed, WEIGHT_STREAM + id.arm as u64))?;
+    if config.init.is_data_dependent() {
+        data_dependent_init(&mut net, train, id)?;
+    }
     let mut optimizer = spec.optimizer(id.arm).build::<f32>();
     let batches = stream(id.seed, BATCH_STREAM);
     let mut sampler =
@@ -315,6 +327,22 @@ fn train_one(
         wall_ms: start.elapsed().as_secs_f64() * 1e3,
         diagnostics: recorder.into_records(),
     })
+}
+
+/// Rescales a freshly built net on a batch of training rows (LSUV). The
+/// batch comes from its own stream of the seed, so the training batches
+/// are the same as every other arm's.
+fn data_dependent_init(net: &mut Mlp<f32>, train: &Dataset, id: RunId) -> Result<(), Error> {
+    let rows = LSUV_BATCH.min(train.len());
+    let rng = stream(id.seed, LSUV_STREAM);
+    let mut sampler = BatchSampler::new(train.len(), rows, Sampling::ShuffledEpochs, rng)?;
+    let (mut x, mut labels) = (Array2::<f32>::zeros((0, 0)), Vec::new());
+    train.gather(sampler.next_batch(), &mut x, &mut labels);
+    let report = lsuv(net, x.view(), &LsuvOptions::default())?;
+    for (l, layer) in report.layers.iter().enumerate() {
+        log::debug!("lsuv (seed {}) layer {}: {layer:?}", id.seed, l + 1);
+    }
+    Ok(())
 }
 
 /// Accuracy on a whole dataset, gathered in chunks from its `u8` pixels.
