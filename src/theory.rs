@@ -235,7 +235,7 @@ pub fn bin_index(y: f64, lo: f64, hi: f64, bins: usize) -> Option<usize> {
     if !(lo..=hi).contains(&y) {
         return None;
     }
-    let position = (y - lo) / (hi - lo) * bins as f64;
+    let position = (y - lo) * (bins as f64 / (hi - lo));
     Some((position as usize).min(bins - 1))
 }
 

@@ -124,10 +124,10 @@ fn spec_from(args: &Args) -> anyhow::Result<Spec> {
     Ok(spec)
 }
 
-/// Parses one `--config`, naming the flag and the accepted forms on error.
+/// Parses one `--config`, naming the flag and the value on error (the
+/// parser's message lists the accepted inits or activations).
 fn parse_config(text: &str) -> anyhow::Result<Config> {
-    text.parse::<Config>()
-        .with_context(|| format!("--config '{text}' (expected {})", experiment::accepted_configs()))
+    text.parse::<Config>().with_context(|| format!("--config '{text}'"))
 }
 
 /// Adds the flag and the value given to a validation error.

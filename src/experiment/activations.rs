@@ -36,9 +36,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::activation::Activation;
-use crate::init::{Init, ACCEPTED_INITS};
+use crate::init::Init;
 use crate::linalg::matmul;
-use crate::theory::{bin_index, output_fractions, propagate, LayerTheory};
+use crate::theory::{output_fractions, propagate, LayerTheory};
 use crate::{Error, Result};
 
 /// The ChaCha stream the input is drawn from; configuration `i` uses
@@ -523,17 +523,22 @@ fn measure(
     let values = z.len();
     let n = values as f64;
     let mean = z.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
+    let saturates = activation.saturates();
+    let scale = bins as f64 / (hi - lo);
     let mut counts = vec![0u64; bins];
     let (mut square, mut saturated, mut zero, mut below, mut above) = (0.0, 0, 0, 0, 0);
     for &v in z {
         let v = f64::from(v);
         square += (v - mean) * (v - mean);
-        saturated += usize::from(activation.is_saturated(v));
+        saturated += usize::from(saturates && activation.is_saturated(v));
         zero += usize::from(v == 0.0);
-        match bin_index(v, lo, hi, bins) {
-            Some(bin) => counts[bin] += 1,
-            None if v < lo => below += 1,
-            None => above += 1,
+        // The bin as in theory::bin_index; NaN counts as above.
+        if v < lo {
+            below += 1;
+        } else if v <= hi {
+            counts[(((v - lo) * scale) as usize).min(bins - 1)] += 1;
+        } else {
+            above += 1;
         }
     }
     LayerOutcome {
@@ -549,16 +554,6 @@ fn measure(
         predicted: output_fractions(activation, theory.q, lo, hi, bins),
         theory,
     }
-}
-
-/// The init forms and activations accepted in `INIT:ACTIVATION`, for help
-/// texts and error messages.
-pub fn accepted_configs() -> String {
-    let activations: Vec<&str> = Activation::ALL.iter().map(|a| a.name()).collect();
-    format!(
-        "INIT:ACTIVATION with INIT one of {ACCEPTED_INITS}; ACTIVATION one of {}",
-        activations.join(", ")
-    )
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! the top and labelled with its percentage, so that the rest stays
 //! visible.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -84,10 +85,10 @@ pub fn table(config: &ConfigOutcome) -> String {
         text.push_str(&format!(
             "{:>5} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>11} {:>7.1} {:>14.1}\n",
             layer.layer,
-            layer.mean,
+            tidy(layer.mean),
             layer.std,
             layer.theory.std,
-            layer.theory.mean,
+            tidy(layer.theory.mean),
             saturated,
             100.0 * layer.zero,
             100.0 * layer.out_of_range(),
@@ -117,6 +118,9 @@ pub fn range_note(config: &ConfigOutcome) -> Option<String> {
     ))
 }
 
+/// Magnitudes below this print as 0 in the table's four decimals.
+const TABLE_ZERO: f64 = 5e-5;
+
 /// Width of one histogram panel, in pixels.
 const PANEL_WIDTH: u32 = 260;
 /// Height of one histogram panel, caption and x tick labels included.
@@ -134,6 +138,14 @@ const RIGHT_MARGIN: u32 = 16;
 /// The y axis reaches this multiple of the tallest bar, leaving room for
 /// each panel's text.
 const HEADROOM: f64 = 1.45;
+/// Opacity of the bars, so grid lines show through a little.
+const BAR_OPACITY: f64 = 0.75;
+/// Width of the theory's step line, in pixels.
+const THEORY_LINE_WIDTH: u32 = 2;
+/// Color of the legend under the title.
+const LEGEND_COLOR: RGBColor = RGBColor(60, 60, 60);
+/// Color of the grid lines.
+const GRID_COLOR: RGBColor = RGBColor(225, 225, 225);
 /// Font sizes, in pixels.
 const TITLE_FONT: u32 = 26;
 const ROW_TITLE_FONT: u32 = 21;
@@ -177,7 +189,7 @@ impl<'a> HistogramGrid<'a> {
         ))?;
         let legend = "bars: measured counts per bin    black line: counts predicted by \
                       mean-field theory    text: measured std (theory)";
-        let style = (FONT, NOTE_FONT).into_font().color(&RGBColor(60, 60, 60)).pos(center);
+        let style = (FONT, NOTE_FONT).into_font().color(&LEGEND_COLOR).pos(center);
         root.draw(&Text::new(legend, (mid, 48), style.clone()))?;
         let footer = "layer output value z = φ(a)";
         let y = height as i32 - FOOTER_HEIGHT as i32 + 10;
@@ -272,7 +284,11 @@ struct Panel<'a> {
     first: bool,
 }
 
+/// The coordinates of a panel: value on x, count on y.
+type PanelChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
 impl Panel<'_> {
+    /// Draws axes, bars, the theory's line and the notes on `area`.
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let [lo, hi] = self.config.range;
         let mut chart = ChartBuilder::on(area)
@@ -282,6 +298,14 @@ impl Panel<'_> {
             .x_label_area_size(30)
             .y_label_area_size(if self.first { Y_LABELS_WIDTH } else { 0 })
             .build_cartesian_2d(lo..hi, 0.0..self.y_max)?;
+        self.draw_axes(&mut chart)?;
+        self.draw_counts(&mut chart)?;
+        self.draw_notes(&chart.plotting_area().strip_coord_spec())
+    }
+
+    /// Grid and tick labels; the y axis and its description only in the
+    /// first column, since a row shares it.
+    fn draw_axes<DB: DrawingBackend>(&self, chart: &mut PanelChart<'_, DB>) -> DrawResult<DB> {
         let x_format = |x: &f64| format_tick(*x);
         let y_format = |y: &f64| format_count(*y);
         let mut mesh = chart.configure_mesh();
@@ -292,22 +316,25 @@ impl Panel<'_> {
             .label_style((FONT, LABEL_FONT))
             .axis_desc_style((FONT, DESC_FONT))
             .light_line_style(WHITE)
-            .bold_line_style(RGBColor(225, 225, 225));
+            .bold_line_style(GRID_COLOR);
         if self.first {
             mesh.y_desc("count");
         } else {
             mesh.disable_y_axis();
         }
-        mesh.draw()?;
+        mesh.draw()
+    }
 
+    /// The measured counts as bars and the predicted ones as a step line,
+    /// both cut at the top of the axis.
+    fn draw_counts<DB: DrawingBackend>(&self, chart: &mut PanelChart<'_, DB>) -> DrawResult<DB> {
+        let [lo, hi] = self.config.range;
         let width = (hi - lo) / self.layer.counts.len() as f64;
         let clip = |count: f64| count.min(self.y_max);
+        let style = self.color.mix(BAR_OPACITY).filled();
         let bars = self.layer.counts.iter().enumerate().map(|(bin, &count)| {
             let left = lo + bin as f64 * width;
-            Rectangle::new(
-                [(left, 0.0), (left + width, clip(count as f64))],
-                self.color.mix(0.75).filled(),
-            )
+            Rectangle::new([(left, 0.0), (left + width, clip(count as f64))], style)
         });
         chart.draw_series(bars)?;
         let n = self.layer.values as f64;
@@ -315,8 +342,8 @@ impl Panel<'_> {
             let left = lo + bin as f64 * width;
             [(left, clip(f * n)), (left + width, clip(f * n))]
         });
-        chart.draw_series(LineSeries::new(steps, BLACK.stroke_width(2)))?;
-        self.draw_notes(&chart.plotting_area().strip_coord_spec())
+        chart.draw_series(LineSeries::new(steps, BLACK.stroke_width(THEORY_LINE_WIDTH)))?;
+        Ok(())
     }
 
     /// The measured and predicted std, and the zero and out-of-range
@@ -346,6 +373,16 @@ impl Panel<'_> {
 /// The embedded font at `size` pixels, anchored at `pos`.
 fn text_style(size: u32, pos: Pos) -> TextStyle<'static> {
     TextStyle::from((FONT, size).into_font()).pos(pos)
+}
+
+/// `x`, or 0 if it would print as -0.0000 (a quadrature's 1e-17 for a mean
+/// that is exactly 0).
+fn tidy(x: f64) -> f64 {
+    if x.abs() < TABLE_ZERO {
+        0.0
+    } else {
+        x
+    }
 }
 
 /// A tick label with at most two decimals and no trailing zeros.
