@@ -522,30 +522,19 @@ fn measure(
 ) -> LayerOutcome {
     let values = z.len();
     let n = values as f64;
-    let mean = z.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
-    let saturates = activation.saturates();
-    let scale = bins as f64 / (hi - lo);
-    let mut counts = vec![0u64; bins];
-    let (mut square, mut saturated, mut zero, mut below, mut above) = (0.0, 0, 0, 0, 0);
-    for &v in z {
-        let v = f64::from(v);
-        square += (v - mean) * (v - mean);
-        saturated += usize::from(saturates && activation.is_saturated(v));
-        zero += usize::from(v == 0.0);
-        // The bin as in theory::bin_index; NaN counts as above.
-        if v < lo {
-            below += 1;
-        } else if v <= hi {
-            counts[(((v - lo) * scale) as usize).min(bins - 1)] += 1;
-        } else {
-            above += 1;
-        }
-    }
+    let (mean, std) = mean_std(z);
+    let saturated = if activation.saturates() {
+        z.iter().filter(|&&v| activation.is_saturated(f64::from(v))).count()
+    } else {
+        0
+    };
+    let zero = z.iter().filter(|&&v| v == 0.0).count();
+    let (counts, below, above) = histogram(z, (lo, hi), bins);
     LayerOutcome {
         layer: 0,
         values,
         mean,
-        std: (square / n).sqrt(),
+        std,
         saturated: saturated as f64 / n,
         zero: zero as f64 / n,
         below: below as f64 / n,
@@ -554,6 +543,61 @@ fn measure(
         predicted: output_fractions(activation, theory.q, lo, hi, bins),
         theory,
     }
+}
+
+/// Lanes of the f64 sums in [`mean_std`]: independent partial sums let the
+/// compiler use SIMD instead of one long chain of dependent additions.
+const LANES: usize = 8;
+
+/// Copies of the histogram that consecutive values go to in turn, so that
+/// a run of values in one bin does not wait on its own increments.
+const HISTOGRAM_COPIES: usize = 4;
+
+/// Counts of `z` in `bins` equal bins on `[lo, hi]` (the last one closed,
+/// as [`crate::theory::bin_index`]), and the numbers below and above the
+/// range (NaN counts as above).
+fn histogram(z: &Array2<f32>, (lo, hi): (f64, f64), bins: usize) -> (Vec<u64>, usize, usize) {
+    let scale = bins as f64 / (hi - lo);
+    let mut copies = vec![0u64; bins * HISTOGRAM_COPIES];
+    let (mut below, mut above) = (0, 0);
+    for (i, &v) in z.iter().enumerate() {
+        let v = f64::from(v);
+        if v < lo {
+            below += 1;
+        } else if v <= hi {
+            let bin = (((v - lo) * scale) as usize).min(bins - 1);
+            copies[bin * HISTOGRAM_COPIES + i % HISTOGRAM_COPIES] += 1;
+        } else {
+            above += 1;
+        }
+    }
+    let counts = copies.chunks_exact(HISTOGRAM_COPIES).map(|c| c.iter().sum()).collect();
+    (counts, below, above)
+}
+
+/// Mean and population standard deviation of `z`, summed in f64 (two
+/// passes, so a large mean does not cancel a small spread).
+fn mean_std(z: &Array2<f32>) -> (f64, f64) {
+    let n = z.len() as f64;
+    let mean = lane_sum(z, |v| v) / n;
+    let variance = lane_sum(z, |v| (v - mean) * (v - mean)) / n;
+    (mean, variance.sqrt())
+}
+
+/// `Σ f(z_i)` in f64, over [`LANES`] partial sums when `z` is contiguous.
+fn lane_sum(z: &Array2<f32>, f: impl Fn(f64) -> f64) -> f64 {
+    let Some(slice) = z.as_slice() else {
+        return z.iter().map(|&v| f(f64::from(v))).sum();
+    };
+    let chunks = slice.chunks_exact(LANES);
+    let rest: f64 = chunks.remainder().iter().map(|&v| f(f64::from(v))).sum();
+    let mut lanes = [0.0_f64; LANES];
+    for chunk in chunks {
+        for (lane, &v) in lanes.iter_mut().zip(chunk) {
+            *lane += f(f64::from(v));
+        }
+    }
+    lanes.iter().sum::<f64>() + rest
 }
 
 #[cfg(test)]
