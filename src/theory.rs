@@ -179,7 +179,10 @@ pub fn propagate(
 /// ```
 pub fn output_fractions(activation: Activation, q: f64, lo: f64, hi: f64, bins: usize) -> Vec<f64> {
     let mut fractions = vec![0.0; bins];
-    if q <= 0.0 || !q.is_finite() {
+    if !q.is_finite() {
+        return fractions;
+    }
+    if q <= 0.0 {
         if let Some(bin) = bin_index(activation.apply(0.0), lo, hi, bins) {
             fractions[bin] = 1.0;
         }

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 
 use crate::experiment::activations::{self as experiment, Config, HistogramRange, Outcome, Spec};
-use crate::report::activations::{range_note, stats_csv, table, HistogramGrid};
+use crate::report::activations::{non_finite_warning, range_note, stats_csv, table, HistogramGrid};
 use crate::report::files::{prepare_output_dir, write_atomic};
 use crate::report::plot::save;
 use crate::Error;
@@ -89,6 +89,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     log_spec(&spec);
     let outcome = experiment::run(&spec)?;
+    outcome.configs.iter().filter_map(non_finite_warning).for_each(|w| log::warn!("{w}"));
     match print(&outcome, args.json) {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
         result => result.context("writing to stdout")?,
@@ -180,7 +181,9 @@ fn print(outcome: &Outcome, json: bool) -> io::Result<()> {
         }
         write!(out, "{}", table(config))?;
     }
-    let notes: Vec<String> = outcome.configs.iter().filter_map(range_note).collect();
+    let range = outcome.spec.range;
+    let notes: Vec<String> =
+        outcome.configs.iter().filter_map(|config| range_note(config, range)).collect();
     if !notes.is_empty() {
         writeln!(out)?;
     }

@@ -325,6 +325,9 @@ pub struct LayerOutcome {
     pub saturated: f64,
     /// Fraction exactly 0.
     pub zero: f64,
+    /// Fraction infinite or NaN: the stack overflowed f32 (the mean and std
+    /// are then not finite either).
+    pub non_finite: f64,
     /// Fraction below the histogram range.
     pub below: f64,
     /// Fraction above the histogram range.
@@ -529,6 +532,7 @@ fn measure(
         0
     };
     let zero = z.iter().filter(|&&v| v == 0.0).count();
+    let non_finite = z.iter().filter(|v| !v.is_finite()).count();
     let (counts, below, above) = histogram(z, (lo, hi), bins);
     LayerOutcome {
         layer: 0,
@@ -537,6 +541,7 @@ fn measure(
         std,
         saturated: saturated as f64 / n,
         zero: zero as f64 / n,
+        non_finite: non_finite as f64 / n,
         below: below as f64 / n,
         above: above as f64 / n,
         counts,

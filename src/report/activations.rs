@@ -17,7 +17,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::plot::{series_color, DrawResult, Figure, FONT};
-use crate::experiment::activations::{ConfigOutcome, LayerOutcome, Outcome};
+use crate::experiment::activations::{ConfigOutcome, HistogramRange, LayerOutcome, Outcome};
 use crate::theory::bin_index;
 use crate::{Error, Result};
 
@@ -83,12 +83,12 @@ pub fn table(config: &ConfigOutcome) -> String {
         let saturated =
             if saturates { format!("{:.1}", 100.0 * layer.saturated) } else { "-".to_string() };
         text.push_str(&format!(
-            "{:>5} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>11} {:>7.1} {:>14.1}\n",
+            "{:>5} {:>9} {:>9} {:>9} {:>9} {:>11} {:>7.1} {:>14.1}\n",
             layer.layer,
-            tidy(layer.mean),
-            layer.std,
-            layer.theory.std,
-            tidy(layer.theory.mean),
+            cell(layer.mean, true),
+            cell(layer.std, false),
+            cell(layer.theory.std, false),
+            cell(layer.theory.mean, true),
             saturated,
             100.0 * layer.zero,
             100.0 * layer.out_of_range(),
@@ -98,8 +98,13 @@ pub fn table(config: &ConfigOutcome) -> String {
 }
 
 /// A note for a configuration whose values fell outside a fixed histogram
-/// range, or `None` if all were inside.
-pub fn range_note(config: &ConfigOutcome) -> Option<String> {
+/// range, or `None` if all were inside or the range was fitted (`auto`
+/// leaves out only values that are not finite; see
+/// [`non_finite_warning`]).
+pub fn range_note(config: &ConfigOutcome, range: HistogramRange) -> Option<String> {
+    if range == HistogramRange::Auto {
+        return None;
+    }
     let n = config.layers.len().max(1) as f64;
     let below = config.layers.iter().map(|l| l.below).sum::<f64>() / n;
     let above = config.layers.iter().map(|l| l.above).sum::<f64>() / n;
@@ -118,8 +123,26 @@ pub fn range_note(config: &ConfigOutcome) -> Option<String> {
     ))
 }
 
-/// Magnitudes below this print as 0 in the table's four decimals.
-const TABLE_ZERO: f64 = 5e-5;
+/// Means below this print as 0: the quadrature's rounding noise for a mean
+/// that is exactly 0 (tanh).
+const TABLE_ZERO: f64 = 1e-12;
+/// Magnitudes from this on print in scientific notation.
+const TABLE_LARGE: f64 = 1e5;
+/// A std below this prints in scientific notation.
+const TABLE_SMALL: f64 = 1e-3;
+
+/// A warning for a configuration whose values overflowed f32 (a stack that
+/// diverges), or `None` if every value is finite.
+pub fn non_finite_warning(config: &ConfigOutcome) -> Option<String> {
+    let first = config.layers.iter().find(|layer| layer.non_finite > 0.0)?;
+    Some(format!(
+        "{}: {:.1}% of layer {}'s values are not finite (the activations overflowed \
+         f32) and so are the statistics that include them",
+        config.config.title(),
+        100.0 * first.non_finite,
+        first.layer
+    ))
+}
 
 /// Width of one histogram panel, in pixels.
 const PANEL_WIDTH: u32 = 260;
@@ -375,13 +398,19 @@ fn text_style(size: u32, pos: Pos) -> TextStyle<'static> {
     TextStyle::from((FONT, size).into_font()).pos(pos)
 }
 
-/// `x`, or 0 if it would print as -0.0000 (a quadrature's 1e-17 for a mean
-/// that is exactly 0).
-fn tidy(x: f64) -> f64 {
-    if x.abs() < TABLE_ZERO {
-        0.0
+/// A table cell: four decimals, or three significant digits in scientific
+/// notation for magnitudes of 1e5 and more (a diverging stack) or below
+/// 1e-3 (a collapsing one). With `small_as_zero`, a magnitude below
+/// [`TABLE_ZERO`] prints as 0, so that a quadrature's 1e-17 for a mean of
+/// exactly 0 does not show as -1.00e-17.
+fn cell(x: f64, small_as_zero: bool) -> String {
+    let magnitude = x.abs();
+    if small_as_zero && magnitude < TABLE_ZERO {
+        format!("{:.4}", 0.0)
+    } else if magnitude >= TABLE_LARGE || (magnitude < TABLE_SMALL && x != 0.0) {
+        format!("{x:.2e}")
     } else {
-        x
+        format!("{x:.4}")
     }
 }
 
@@ -445,9 +474,21 @@ mod tests {
         let text = table(&outcome.configs[0]);
         assert!(text.starts_with("init std=1, sigmoid\n") && text.lines().count() == 7, "{text}");
         assert!(table(&outcome.configs[3]).lines().nth(2).unwrap().contains(" - "));
-        assert!(range_note(&outcome.configs[0]).is_none());
-        let note = range_note(&outcome.configs[3]).unwrap();
+        let fixed = outcome.spec.range;
+        assert!(range_note(&outcome.configs[0], fixed).is_none());
+        assert!(range_note(&outcome.configs[3], HistogramRange::Auto).is_none());
+        assert!(non_finite_warning(&outcome.configs[3]).is_none());
+        let note = range_note(&outcome.configs[3], fixed).unwrap();
         assert!(note.contains("above 1") && note.contains("--range auto"), "{note}");
+    }
+
+    #[test]
+    fn cells_switch_to_scientific_at_the_extremes() {
+        assert_eq!(cell(0.45892, false), "0.4589");
+        assert_eq!(cell(-1e-17, true), "0.0000");
+        assert_eq!(cell(1.8e-5, false), "1.80e-5");
+        assert_eq!(cell(7.87e73, false), "7.87e73");
+        assert_eq!(cell(0.0, false), "0.0000");
     }
 
     #[test]
