@@ -38,6 +38,7 @@ pub mod optim;
 pub mod quadrature;
 pub mod real;
 pub mod report;
+pub mod theory;
 
 pub use error::{Error, Result};
 pub use real::Real;

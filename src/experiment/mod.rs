@@ -1,5 +1,7 @@
-//! Experiments: each a serde `Spec` with the book's setting as its
-//! default, and a `run` that returns an `Outcome` without printing
-//! anything (progress reaches the caller as observer events).
+//! Experiments: each a serde `Spec` with documented defaults (the book's
+//! settings), a `run` that computes an `Outcome`, and nothing printed along
+//! the way. The command line turns flags into a spec; the report module
+//! turns an outcome into tables and files.
 
+pub mod activations;
 pub mod compare;

@@ -4,6 +4,7 @@
 //! then renamed), so a reader never sees half a CSV and an interrupted run
 //! leaves nothing under a final name.
 
+pub mod activations;
 pub mod compare;
 pub mod files;
 pub mod plot;
