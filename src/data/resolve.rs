@@ -521,3 +521,50 @@ fn content_verdict(bytes: &[u8], role: FileRole, candidates: &[KnownDataset]) ->
         .find(|(_, s)| *s == content)
         .map_or(Verdict::NotPublished, |&(d, _)| Verdict::SameContent(d))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, Deserialize, Serialize)]
+    struct Spec {
+        data: DataSource,
+    }
+
+    #[test]
+    fn data_source_in_toml() {
+        let spec: Spec = toml::from_str("data = { dataset = \"fashion-mnist\" }").unwrap();
+        assert_eq!(spec.data, DataSource::Known(KnownDataset::FashionMnist));
+        let spec: Spec = toml::from_str("[data]\ndir = \"../shared/data/mnist\"").unwrap();
+        assert_eq!(spec.data, DataSource::Dir("../shared/data/mnist".into()));
+        let back: Spec = toml::from_str(&toml::to_string(&spec).unwrap()).unwrap();
+        assert_eq!(back, spec);
+    }
+
+    #[test]
+    fn verdicts_in_json() {
+        let json = serde_json::to_string(&Verdict::SameContent(KnownDataset::Mnist)).unwrap();
+        assert_eq!(json, r#"{"verdict":"same-content","dataset":"mnist"}"#);
+        let json = serde_json::to_string(&Verdict::NotPublished).unwrap();
+        assert_eq!(json, r#"{"verdict":"not-published"}"#);
+    }
+
+    #[test]
+    fn missing_files_lists_standard_names() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("t10k-labels-idx1-ubyte"), b"").unwrap();
+        let missing = missing_files(dir.path()).unwrap();
+        let expected = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"];
+        assert_eq!(missing, [expected[0], expected[1], "t10k-images-idx3-ubyte.gz"]);
+        assert_eq!(missing_files(&dir.path().join("nope")), None);
+    }
+
+    #[test]
+    fn downloads_turned_off_say_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let locations = Locations { cache_root: Some(dir.path().into()), ..Locations::default() };
+        let err = load_with(&DataSource::Known(KnownDataset::Mnist), &locations, &mut |_| {});
+        let message = err.unwrap_err().to_string();
+        assert!(message.contains("downloads: turned off"), "{message}");
+    }
+}
