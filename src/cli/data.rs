@@ -32,6 +32,9 @@ pub enum DataCommand {
     /// Download a known dataset into the cache folder (~/.cache/initlab/
     /// on Linux), checking each file's SHA-256; files already there and
     /// intact are kept.
+    ///
+    /// $INITLAB_MIRROR (one base URL, or several separated by commas)
+    /// replaces the built-in mirrors.
     Fetch {
         /// The dataset: mnist or fashion-mnist.
         name: KnownDataset,
