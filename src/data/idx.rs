@@ -23,7 +23,7 @@ use std::fs;
 use std::io::{Read, Write};
 use std::path::Path;
 
-use flate2::read::GzDecoder;
+use flate2::bufread::GzDecoder;
 use flate2::write::GzEncoder;
 
 use crate::Error;
@@ -43,9 +43,10 @@ const IMAGES_HEADER_LEN: usize = 16;
 /// Bytes in a label file's header: magic, count.
 const LABELS_HEADER_LEN: usize = 8;
 
-/// The most bytes reserved up front from a gzip trailer's size field, which
-/// a damaged file can set to anything (the buffer still grows past it).
-const MAX_RESERVE: usize = 256 << 20;
+/// Deflate expands a byte into at most 1032 (258-byte matches coded in 2
+/// bits): a bound on the size a gzip trailer can honestly announce, so a
+/// damaged trailer cannot make the reader reserve gigabytes.
+const MAX_DEFLATE_RATIO: usize = 1032;
 
 /// Images read from an IDX file: `count` images of `rows × cols` pixels,
 /// stored row after row.
@@ -119,7 +120,7 @@ pub fn decode(path: &Path, raw: Vec<u8>) -> Result<Vec<u8>, Error> {
         let trailer: [u8; 4] = raw[at..].try_into().expect("slice of length 4");
         u32::from_le_bytes(trailer) as usize
     });
-    let mut bytes = Vec::with_capacity(hint.min(MAX_RESERVE));
+    let mut bytes = Vec::with_capacity(hint.min(raw.len().saturating_mul(MAX_DEFLATE_RATIO)));
     GzDecoder::new(raw.as_slice()).read_to_end(&mut bytes).map_err(|e| Error::Format {
         path: path.to_path_buf(),
         expected: "a complete gzip stream".into(),

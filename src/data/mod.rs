@@ -33,6 +33,6 @@ pub use dataset::{Dataset, IMAGE_COLS, IMAGE_ROWS, NUM_CLASSES};
 pub use download::{DownloadEvent, MIRROR_ENV};
 pub use known::{FileRole, KnownDataset};
 pub use resolve::{
-    load, load_with, DataSource, FileCheck, Locations, Origin, Splits, Verdict, DATA_ENV,
+    fetch, load, load_with, DataSource, FileCheck, Locations, Origin, Splits, Verdict, DATA_ENV,
 };
 pub use sampler::{BatchSampler, Sampling};

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::data::dataset::{Dataset, NUM_CLASSES};
-use crate::data::download::{self, Attempt, DownloadEvent, Wanted};
+use crate::data::download::{self, Attempt, DownloadEvent, Wanted, MIRROR_ENV};
 use crate::data::idx;
 use crate::data::known::{FileRole, KnownDataset};
 use crate::Error;
@@ -216,6 +216,7 @@ fn resolve_known(
         }
         None => looked.push(format!("${DATA_ENV}: not set")),
     }
+    log::info!("{name}: {}", looked[0]);
     let cache = locations.cache_root.as_ref().map(|root| root.join(name));
     let mut candidates: Vec<(PathBuf, Origin)> =
         cache.iter().map(|c| (c.clone(), Origin::Cache)).collect();
@@ -233,7 +234,7 @@ fn resolve_known(
             }
             None => looked.push(format!("{}: no such folder", dir.display())),
         }
-        log::info!("{name}: not in {}", looked.last().expect("just pushed"));
+        log::info!("{name}: {}", looked.last().expect("just pushed"));
     }
     download_and_load(dataset, cache, locations, looked, progress)
 }
@@ -297,12 +298,55 @@ pub fn fetch_into(
     Ok(Ok(()))
 }
 
+/// Downloads whatever the cache folder lacks of `dataset` (or holds with
+/// a wrong digest) and returns the folder: what `initlab data fetch` does.
+///
+/// # Errors
+///
+/// [`Error::DataNotFound`] listing each address tried and why it failed,
+/// with the hint of [`load_with`]; [`Error::Io`] if the cache folder cannot
+/// be written.
+pub fn fetch(
+    dataset: KnownDataset,
+    locations: &Locations,
+    progress: &mut dyn FnMut(DownloadEvent),
+) -> Result<PathBuf, Error> {
+    let Some(root) = &locations.cache_root else {
+        let message = format!("cannot fetch {dataset}: no cache folder (is $HOME set?)");
+        return Err(Error::DataNotFound { message });
+    };
+    let dir = root.join(dataset.name());
+    let mirrors = locations.mirrors_for(dataset);
+    match fetch_into(dataset, &FileRole::ALL, &dir, &mirrors, progress)? {
+        Ok(()) => Ok(dir),
+        Err(attempts) => {
+            let headline = format!("could not download {dataset} into {}", dir.display());
+            Err(explain(&headline, dataset, &[], &attempts))
+        }
+    }
+}
+
 /// The one error for a dataset found nowhere.
 fn not_found(dataset: KnownDataset, looked: &[String], attempts: &[Attempt]) -> Error {
+    let headline = format!("{dataset} not found and could not be downloaded");
+    explain(&headline, dataset, looked, attempts)
+}
+
+/// An error that lists the places looked in and the addresses tried, then
+/// says how to point initlab at the files.
+fn explain(
+    headline: &str,
+    dataset: KnownDataset,
+    looked: &[String],
+    attempts: &[Attempt],
+) -> Error {
     let name = dataset.name();
-    let mut message = format!("{name} not found and could not be downloaded\n  looked in:");
-    for place in looked {
-        let _ = write!(message, "\n    {place}");
+    let mut message = headline.to_string();
+    if !looked.is_empty() {
+        message.push_str("\n  looked in:");
+        for place in looked {
+            let _ = write!(message, "\n    {place}");
+        }
     }
     if attempts.is_empty() {
         message.push_str("\n  downloads: turned off");
@@ -316,8 +360,8 @@ fn not_found(dataset: KnownDataset, looked: &[String], attempts: &[Attempt]) -> 
     let _ = write!(
         message,
         "\n  hint: put the four files ({files}) in a folder and pass it with --data DIR, \
-         or set {DATA_ENV} to a folder holding {name}/ with them \
-         (or set INITLAB_MIRROR to a mirror that serves them)"
+         or set {DATA_ENV} to a folder holding {name}/ with them, \
+         or set {MIRROR_ENV} to a mirror that serves them"
     );
     Error::DataNotFound { message }
 }
@@ -476,4 +520,51 @@ fn content_verdict(bytes: &[u8], role: FileRole, candidates: &[KnownDataset]) ->
         .iter()
         .find(|(_, s)| *s == content)
         .map_or(Verdict::NotPublished, |&(d, _)| Verdict::SameContent(d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, Deserialize, Serialize)]
+    struct Spec {
+        data: DataSource,
+    }
+
+    #[test]
+    fn data_source_in_toml() {
+        let spec: Spec = toml::from_str("data = { dataset = \"fashion-mnist\" }").unwrap();
+        assert_eq!(spec.data, DataSource::Known(KnownDataset::FashionMnist));
+        let spec: Spec = toml::from_str("[data]\ndir = \"../shared/data/mnist\"").unwrap();
+        assert_eq!(spec.data, DataSource::Dir("../shared/data/mnist".into()));
+        let back: Spec = toml::from_str(&toml::to_string(&spec).unwrap()).unwrap();
+        assert_eq!(back, spec);
+    }
+
+    #[test]
+    fn verdicts_in_json() {
+        let json = serde_json::to_string(&Verdict::SameContent(KnownDataset::Mnist)).unwrap();
+        assert_eq!(json, r#"{"verdict":"same-content","dataset":"mnist"}"#);
+        let json = serde_json::to_string(&Verdict::NotPublished).unwrap();
+        assert_eq!(json, r#"{"verdict":"not-published"}"#);
+    }
+
+    #[test]
+    fn missing_files_lists_standard_names() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("t10k-labels-idx1-ubyte"), b"").unwrap();
+        let missing = missing_files(dir.path()).unwrap();
+        let expected = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"];
+        assert_eq!(missing, [expected[0], expected[1], "t10k-images-idx3-ubyte.gz"]);
+        assert_eq!(missing_files(&dir.path().join("nope")), None);
+    }
+
+    #[test]
+    fn downloads_turned_off_say_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let locations = Locations { cache_root: Some(dir.path().into()), ..Locations::default() };
+        let err = load_with(&DataSource::Known(KnownDataset::Mnist), &locations, &mut |_| {});
+        let message = err.unwrap_err().to_string();
+        assert!(message.contains("downloads: turned off"), "{message}");
+    }
 }
