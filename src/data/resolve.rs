@@ -52,6 +52,33 @@ pub enum DataSource {
     Dir(PathBuf),
 }
 
+impl DataSource {
+    /// The source a command line asks for: the folder of `--data` if given,
+    /// else the named dataset, else MNIST.
+    pub fn from_flags(dataset: Option<KnownDataset>, dir: Option<PathBuf>) -> Self {
+        match (dir, dataset) {
+            (Some(dir), _) => DataSource::Dir(dir),
+            (None, dataset) => DataSource::Known(dataset.unwrap_or(KnownDataset::Mnist)),
+        }
+    }
+}
+
+impl Default for DataSource {
+    /// MNIST, the book's dataset.
+    fn default() -> Self {
+        DataSource::Known(KnownDataset::Mnist)
+    }
+}
+
+impl std::fmt::Display for DataSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DataSource::Known(dataset) => write!(f, "{dataset}"),
+            DataSource::Dir(dir) => write!(f, "folder {}", dir.display()),
+        }
+    }
+}
+
 /// The places resolution looks in, and whether it may download. Built from
 /// the environment by [`Locations::from_env`]; tests build it by hand.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -539,6 +566,15 @@ mod tests {
         assert_eq!(spec.data, DataSource::Dir("../shared/data/mnist".into()));
         let back: Spec = toml::from_str(&toml::to_string(&spec).unwrap()).unwrap();
         assert_eq!(back, spec);
+    }
+
+    #[test]
+    fn data_source_from_flags() {
+        let dir = PathBuf::from("d");
+        let fashion = Some(KnownDataset::FashionMnist);
+        assert_eq!(DataSource::from_flags(fashion, Some(dir.clone())), DataSource::Dir(dir));
+        assert_eq!(DataSource::from_flags(fashion, None).to_string(), "fashion-mnist");
+        assert_eq!(DataSource::from_flags(None, None), DataSource::default());
     }
 
     #[test]
