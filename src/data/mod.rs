@@ -16,6 +16,7 @@
 //! - [`download`]: fetching a file from mirrors into a folder, its digest
 //!   checked before it takes its final name.
 //! - [`dataset`]: [`Dataset`], images and labels kept as `u8`.
+//! - [`verify`]: judging a file by its SHA-256 against the published ones.
 //! - [`sampler`]: [`BatchSampler`], with replacement (the book's way) or in
 //!   shuffled epochs.
 //!
@@ -28,11 +29,11 @@ pub mod idx;
 pub mod known;
 pub mod resolve;
 pub mod sampler;
+pub mod verify;
 
 pub use dataset::{Dataset, IMAGE_COLS, IMAGE_ROWS, NUM_CLASSES};
 pub use download::{DownloadEvent, MIRROR_ENV};
 pub use known::{FileRole, KnownDataset};
-pub use resolve::{
-    fetch, load, load_with, DataSource, FileCheck, Locations, Origin, Splits, Verdict, DATA_ENV,
-};
+pub use resolve::{fetch, load, load_with, DataSource, Locations, Origin, Splits, DATA_ENV};
 pub use sampler::{BatchSampler, Sampling};
+pub use verify::{FileCheck, Verdict};

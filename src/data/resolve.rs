@@ -28,6 +28,7 @@ use crate::data::dataset::{Dataset, NUM_CLASSES};
 use crate::data::download::{self, Attempt, DownloadEvent, Wanted, MIRROR_ENV};
 use crate::data::idx;
 use crate::data::known::{FileRole, KnownDataset};
+use crate::data::verify::{read_checked, FileCheck, Verdict};
 use crate::Error;
 
 /// The roles of the training split's files: images, labels.
@@ -50,6 +51,33 @@ pub enum DataSource {
     Known(KnownDataset),
     /// A folder holding the four files under their standard names.
     Dir(PathBuf),
+}
+
+impl DataSource {
+    /// The source a command line asks for: the folder of `--data` if given,
+    /// else the named dataset, else MNIST.
+    pub fn from_flags(dataset: Option<KnownDataset>, dir: Option<PathBuf>) -> Self {
+        match (dir, dataset) {
+            (Some(dir), _) => DataSource::Dir(dir),
+            (None, dataset) => DataSource::Known(dataset.unwrap_or(KnownDataset::Mnist)),
+        }
+    }
+}
+
+impl Default for DataSource {
+    /// MNIST, the book's dataset.
+    fn default() -> Self {
+        DataSource::Known(KnownDataset::Mnist)
+    }
+}
+
+impl std::fmt::Display for DataSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DataSource::Known(dataset) => write!(f, "{dataset}"),
+            DataSource::Dir(dir) => write!(f, "folder {}", dir.display()),
+        }
+    }
 }
 
 /// The places resolution looks in, and whether it may download. Built from
@@ -105,45 +133,6 @@ pub enum Origin {
     System,
     /// Downloaded into the cache folder just now.
     Downloaded,
-}
-
-/// How a file compares with the published files.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "verdict", content = "dataset", rename_all = "kebab-case")]
-pub enum Verdict {
-    /// Byte for byte the published `.gz` file of this dataset.
-    Published(KnownDataset),
-    /// The published data, gunzipped or gzipped again.
-    SameContent(KnownDataset),
-    /// No known digest matches: a subset, another dataset, or a damaged copy.
-    NotPublished,
-}
-
-impl Verdict {
-    /// One line for a table.
-    pub fn describe(self) -> String {
-        match self {
-            Verdict::Published(d) => format!("matches the published {d} file"),
-            Verdict::SameContent(d) => format!("same data as the published {d} file, repacked"),
-            Verdict::NotPublished => "subset/unknown, not a published file".to_string(),
-        }
-    }
-}
-
-/// One file as read: where, its size, its SHA-256 and the verdict.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct FileCheck {
-    /// Which of the four files.
-    pub role: FileRole,
-    /// Where it was read from.
-    pub path: PathBuf,
-    /// Size on disk in bytes.
-    pub size: u64,
-    /// SHA-256 of the file as stored, lowercase hex.
-    pub sha256: String,
-    /// How it compares with the published files.
-    #[serde(flatten)]
-    pub verdict: Verdict,
 }
 
 /// A training and a test split, and where they came from.
@@ -486,42 +475,6 @@ fn load_split(
     Ok((split, [image_check, label_check]))
 }
 
-/// Reads a file, gunzips it if needed and judges its digest against the
-/// candidates' (`dataset`, or every known dataset).
-fn read_checked(
-    path: &Path,
-    role: FileRole,
-    dataset: Option<KnownDataset>,
-) -> Result<(Vec<u8>, FileCheck), Error> {
-    let raw = fs::read(path).map_err(|e| Error::io(path, e))?;
-    let size = raw.len() as u64;
-    let sha256 = download::sha256_hex(&raw);
-    let candidates: Vec<KnownDataset> = dataset.map_or(KnownDataset::ALL.to_vec(), |d| vec![d]);
-    let published = candidates.iter().copied().find(|d| d.file(role).sha256 == sha256);
-    let bytes = idx::decode(path, raw)?;
-    let verdict = match published {
-        Some(d) => Verdict::Published(d),
-        None => content_verdict(&bytes, role, &candidates),
-    };
-    log::debug!("{}: sha-256 {sha256}, {}", path.display(), verdict.describe());
-    Ok((bytes, FileCheck { role, path: path.to_path_buf(), size, sha256, verdict }))
-}
-
-/// Compares gunzipped bytes with the candidates' content digests, hashing
-/// only if some candidate has one.
-fn content_verdict(bytes: &[u8], role: FileRole, candidates: &[KnownDataset]) -> Verdict {
-    let known: Vec<(KnownDataset, &str)> =
-        candidates.iter().filter_map(|&d| d.file(role).content_sha256.map(|s| (d, s))).collect();
-    if known.is_empty() {
-        return Verdict::NotPublished;
-    }
-    let content = download::sha256_hex(bytes);
-    known
-        .iter()
-        .find(|(_, s)| *s == content)
-        .map_or(Verdict::NotPublished, |&(d, _)| Verdict::SameContent(d))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -542,11 +495,12 @@ mod tests {
     }
 
     #[test]
-    fn verdicts_in_json() {
-        let json = serde_json::to_string(&Verdict::SameContent(KnownDataset::Mnist)).unwrap();
-        assert_eq!(json, r#"{"verdict":"same-content","dataset":"mnist"}"#);
-        let json = serde_json::to_string(&Verdict::NotPublished).unwrap();
-        assert_eq!(json, r#"{"verdict":"not-published"}"#);
+    fn data_source_from_flags() {
+        let dir = PathBuf::from("d");
+        let fashion = Some(KnownDataset::FashionMnist);
+        assert_eq!(DataSource::from_flags(fashion, Some(dir.clone())), DataSource::Dir(dir));
+        assert_eq!(DataSource::from_flags(fashion, None).to_string(), "fashion-mnist");
+        assert_eq!(DataSource::from_flags(None, None), DataSource::default());
     }
 
     #[test]
