@@ -110,6 +110,7 @@ impl Activation {
     ];
 
     /// φ(x).
+    #[inline]
     pub fn apply<F: Real>(self, x: F) -> F {
         let positive = x > F::zero();
         match self {
@@ -141,6 +142,7 @@ impl Activation {
     }
 
     /// φ'(x), given `x` and `y = φ(x)`.
+    #[inline]
     pub fn derivative<F: Real>(self, x: F, y: F) -> F {
         let positive = x > F::zero();
         match self {

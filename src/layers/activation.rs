@@ -60,8 +60,15 @@ impl<F: Real> ActivationLayer<F> {
     /// `x: [batch, n]`; output `[batch, n]`.
     pub fn forward(&mut self, x: ArrayView2<'_, F>) -> ArrayView2<'_, F> {
         ensure_shape(&mut self.out, x.nrows(), x.ncols());
-        let act = self.activation;
-        Zip::from(&mut self.out).and(&x).for_each(|y, &x| *y = act.apply(x));
+        let zip = Zip::from(&mut self.out).and(&x);
+        // The common cases get a loop of their own, which the compiler
+        // vectorizes; the rest dispatch per element.
+        match self.activation {
+            Activation::Relu => {
+                zip.for_each(|y, &x| *y = if x > F::zero() { x } else { F::zero() })
+            }
+            act => zip.for_each(|y, &x| *y = act.apply(x)),
+        }
         self.out.view()
     }
 
@@ -76,10 +83,15 @@ impl<F: Real> ActivationLayer<F> {
         assert_eq!(x.dim(), self.out.dim(), "ActivationLayer::backward: x vs forward output");
         assert_eq!(dout.dim(), self.out.dim(), "ActivationLayer::backward: dout vs forward output");
         ensure_shape(&mut self.dx, x.nrows(), x.ncols());
-        let act = self.activation;
-        Zip::from(&mut self.dx).and(&x).and(&self.out).and(&dout).for_each(|dx, &x, &y, &d| {
-            *dx = d * act.derivative(x, y);
-        });
+        let zip = Zip::from(&mut self.dx).and(&x).and(&self.out).and(&dout);
+        match self.activation {
+            Activation::Relu => zip.for_each(|dx, &x, _, &d| {
+                *dx = if x > F::zero() { d } else { F::zero() };
+            }),
+            Activation::Sigmoid => zip.for_each(|dx, _, &y, &d| *dx = d * y * (F::one() - y)),
+            Activation::Tanh => zip.for_each(|dx, _, &y, &d| *dx = d * (F::one() - y * y)),
+            act => zip.for_each(|dx, &x, &y, &d| *dx = d * act.derivative(x, y)),
+        }
     }
 
     /// Sets the batch size of the buffers (allocates only on a change).
