@@ -184,3 +184,25 @@ fn print_config_shows_the_resolved_spec() {
             && text.contains("init = \"he\"")
     );
 }
+
+#[test]
+fn diagnostics_leave_the_loss_curve_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let (on, off) = (dir.path().join("on"), dir.path().join("off"));
+    let output = short_run(&on, &["--diagnose-every", "1"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(short_run(&off, &["--diagnose-every", "0"]).status.success());
+    let (a, b) =
+        (std::fs::read(on.join("loss.csv")).unwrap(), std::fs::read(off.join("loss.csv")).unwrap());
+    assert!(a == b, "diagnostics changed the loss curve");
+
+    // Long format, one row per iteration, arm, layer and metric.
+    let csv = std::fs::read_to_string(on.join("diagnostics.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("iteration,arm,seed,layer,metric,value"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(rows.iter().any(|r| r[1] == "He" && r[3] == "2" && r[4] == "dead_fraction"));
+    assert!(rows.iter().any(|r| r[0] == "39" && r[3] == "0" && r[4] == "gradient_ratio"));
+    assert!(rows.iter().all(|r| r[5].parse::<f64>().is_ok()));
+    assert!(on.join("diagnostics.png").exists() && !off.join("diagnostics.csv").exists());
+}

@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::activation::Activation;
 use crate::data::{KnownDataset, Sampling};
+use crate::experiment::compare::diagnostics::findings;
 use crate::experiment::compare::{self, ArmSpec, Observer, Outcome, Plan, RunId, RunOutcome, Spec};
 use crate::init::Init;
 use crate::optim::OptimizerSpec;
@@ -82,6 +83,15 @@ pub struct Args {
     #[arg(long)]
     pub loss_after_update: bool,
 
+    /// Iterations between per-layer diagnostics (default 50; 0: none).
+    #[arg(long, value_name = "K")]
+    pub diagnose_every: Option<usize>,
+
+    /// Loss whose first crossing by each smoothed curve the summary
+    /// reports (default 0.5).
+    #[arg(long, value_name = "NATS")]
+    pub target_loss: Option<f64>,
+
     /// Iterations between two rows of the table on stdout.
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub print_every: usize,
@@ -129,7 +139,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     log::info!("trained {} runs in {:.0} ms", outcome.runs.len(), outcome.training_ms);
 
     write_results(&outcome, &out)?;
-    print_summary(&mut std::io::stdout().lock(), &outcome)?;
+    let mut stdout = std::io::stdout().lock();
+    print_summary(&mut stdout, &outcome)?;
+    print_pairwise(&mut stdout, &outcome)?;
+    warn_findings(&outcome);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -192,6 +205,12 @@ fn apply_training_flags(args: &Args, spec: &mut Spec) {
         training.seeds = seeds;
     }
     training.loss_after_update |= args.loss_after_update;
+    if let Some(every) = args.diagnose_every {
+        training.diagnose_every = every;
+    }
+    if let Some(target) = args.target_loss {
+        spec.analysis.target_loss = target;
+    }
 }
 
 /// Parses `--init`: `INIT`, `NAME=INIT`, either with `@ACTIVATION`.
@@ -240,7 +259,9 @@ fn write_results(outcome: &Outcome, out: &Path) -> anyhow::Result<()> {
     let spec_path = out.join("spec.toml");
     write_atomic(&spec_path, outcome.spec.to_toml().as_bytes())?;
     log::info!("wrote {}", spec_path.display());
-    for path in crate::report::compare::write_all(outcome, out)? {
+    let mut paths = crate::report::compare::write_all(outcome, out)?;
+    paths.extend(crate::report::diagnostics::write_all(outcome, out)?);
+    for path in paths {
         log::info!("wrote {}", path.display());
     }
     Ok(())
@@ -334,26 +355,75 @@ impl Observer for Printer {
     }
 }
 
-/// Per arm: final loss, test accuracy, wall time, divergences.
+/// Per arm: final loss, test accuracy, iterations to the target loss,
+/// wall time, divergences.
 fn print_summary(out: &mut impl Write, outcome: &Outcome) -> std::io::Result<()> {
     writeln!(out)?;
+    let target = format!("iter. to {}", outcome.spec.analysis.target_loss);
     writeln!(
         out,
-        "{:<16} {:>22} {:>20} {:>12}  diverged",
-        "arm", "loss (last 100 it.)", "test accuracy %", "wall ms"
+        "{:<16} {:>20} {:>18} {:>18} {:>10}  diverged",
+        "arm", "loss (last 100 it.)", "test accuracy %", target, "wall ms"
     )?;
+    let seeds = outcome.spec.training.seeds;
     for arm in outcome.summary() {
         let loss = arm.final_loss.map_or("-".into(), |s| plus_minus(s.mean, s.std, s.n, 4));
         let acc = arm
             .test_accuracy
             .map_or("-".into(), |s| plus_minus(100.0 * s.mean, 100.0 * s.std, s.n, 2));
+        let mut reach =
+            arm.target_iteration.map_or("never".into(), |s| plus_minus(s.mean, s.std, s.n, 0));
+        if arm.reached_target > 0 && arm.reached_target < seeds {
+            reach = format!("{reach} ({}/{seeds})", arm.reached_target);
+        }
         let wall = arm.wall_ms.map_or("-".into(), |s| format!("{:.0}", s.mean));
         let diverged: Vec<String> =
             arm.diverged.iter().map(|(seed, i)| format!("seed {seed} at {i}")).collect();
         let diverged = if diverged.is_empty() { "no".to_string() } else { diverged.join(", ") };
-        writeln!(out, "{:<16} {loss:>22} {acc:>20} {wall:>12}  {diverged}", arm.name)?;
+        writeln!(out, "{:<16} {loss:>20} {acc:>18} {reach:>18} {wall:>10}  {diverged}", arm.name)?;
     }
     Ok(())
+}
+
+/// With several seeds: every pair of arms' paired differences, with 95 %
+/// intervals, in final loss and in iterations to the target loss.
+fn print_pairwise(out: &mut impl Write, outcome: &Outcome) -> std::io::Result<()> {
+    if outcome.spec.training.seeds < 2 {
+        return Ok(());
+    }
+    let target = outcome.spec.analysis.target_loss;
+    writeln!(out)?;
+    writeln!(out, "paired by seed: mean difference a - b [95 % interval]")?;
+    let iterations = format!("iterations to {target}");
+    let sections = [
+        ("final loss", outcome.pairwise_final_loss(), 4, "lower", "higher"),
+        (iterations.as_str(), outcome.pairwise_target_iteration(), 0, "faster", "slower"),
+    ];
+    for (what, pairs, digits, less, more) in sections {
+        for p in pairs.iter().filter(|p| p.n > 0) {
+            let verdict = match (p.is_significant(), p.mean < 0.0) {
+                (true, true) => format!("{} {less} than {}", p.a, p.b),
+                (true, false) => format!("{} {more} than {}", p.a, p.b),
+                (false, _) => "no clear difference".to_string(),
+            };
+            writeln!(
+                out,
+                "  {what:<20} {} - {}: {:.digits$} [{:.digits$}, {:.digits$}] over {} seeds: {verdict}",
+                p.a, p.b, p.mean, p.low, p.high, p.n
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Warns about unhealthy layers, from each arm's first seed.
+fn warn_findings(outcome: &Outcome) {
+    for arm in 0..outcome.spec.arms.len() {
+        let Some(run) = outcome.runs_of(arm).next() else { continue };
+        for finding in findings(&run.diagnostics) {
+            log::warn!("{} (seed {}) {}", run.name, run.seed, finding.describe());
+        }
+    }
 }
 
 /// `mean` alone for one value, `mean ± std` for several.

@@ -16,6 +16,8 @@ use serde::Serialize;
 use super::files::write_atomic;
 use super::plot::{save, series_color, DrawResult, Figure, FONT};
 use super::smooth::smooth;
+use crate::experiment::compare::diagnostics::{findings, Finding};
+use crate::experiment::compare::stats::Paired;
 use crate::experiment::compare::{ArmSummary, Outcome};
 use crate::Error;
 
@@ -92,7 +94,9 @@ pub fn summary_json(outcome: &Outcome) -> String {
         final_loss: Option<f64>,
         test_accuracy: Option<f64>,
         diverged_at: Option<usize>,
+        iteration_below_target: Option<usize>,
         wall_ms: f64,
+        findings: Vec<Finding>,
     }
     #[derive(Serialize)]
     struct Summary<'a> {
@@ -101,7 +105,10 @@ pub fn summary_json(outcome: &Outcome) -> String {
         test_size: usize,
         training_ms: f64,
         workers: usize,
+        target_loss: f64,
         arms: Vec<ArmSummary>,
+        pairwise_final_loss: Vec<Paired>,
+        pairwise_target_iteration: Vec<Paired>,
         runs: Vec<Run<'a>>,
     }
     let runs = outcome
@@ -113,7 +120,9 @@ pub fn summary_json(outcome: &Outcome) -> String {
             final_loss: r.final_loss(),
             test_accuracy: r.test_accuracy,
             diverged_at: r.diverged_at,
+            iteration_below_target: r.iteration_below(outcome.spec.analysis.target_loss),
             wall_ms: r.wall_ms,
+            findings: findings(&r.diagnostics),
         })
         .collect();
     let summary = Summary {
@@ -122,7 +131,10 @@ pub fn summary_json(outcome: &Outcome) -> String {
         test_size: outcome.test_size,
         training_ms: outcome.training_ms,
         workers: outcome.workers,
+        target_loss: outcome.spec.analysis.target_loss,
         arms: outcome.summary(),
+        pairwise_final_loss: outcome.pairwise_final_loss(),
+        pairwise_target_iteration: outcome.pairwise_target_iteration(),
         runs,
     };
     serde_json::to_string_pretty(&summary).expect("summaries hold only plain data") + "\n"

@@ -6,6 +6,7 @@
 
 pub mod activations;
 pub mod compare;
+pub mod diagnostics;
 pub mod files;
 pub mod plot;
 pub mod smooth;

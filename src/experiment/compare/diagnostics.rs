@@ -11,7 +11,9 @@
 //! saturated_fraction outputs in φ's flat ends (sigmoid, tanh; see Activation)
 //! grad_norm          ‖dW_l‖₂ (Frobenius)
 //! weight_norm        ‖W_l‖₂ after the update
-//! update_ratio       ‖ΔW_l‖₂ / ‖W_l‖₂, ΔW the update just applied
+//! update_ratio       ‖ΔW_l‖₂ / ‖W_l‖₂, ΔW what the f32 weights actually
+//!                    changed by in this step (below ~1e-7 per weight,
+//!                    rounding eats part of the intended update)
 //! delta_norm         ‖∂loss/∂a_l‖₂, the backprop signal at layer l's output
 //! ```
 //!
@@ -325,4 +327,78 @@ pub fn findings(records: &[Record]) -> Vec<Finding> {
     }
     found.sort_by_key(|f| f.layer);
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::{Affine, Targets};
+    use crate::optim::Sgd;
+    use ndarray::{Array1, Array2};
+
+    /// A 3-2-2-2 ReLU net whose first layer maps the positive inputs below
+    /// to negative pre-activations: every unit of layer 1 is dead.
+    fn dead_first_layer() -> Mlp<f32> {
+        let layers = vec![
+            Affine::new(Array2::from_elem((3, 2), -1.0), Array1::from_elem(2, -0.5)),
+            Affine::new(Array2::from_elem((2, 2), 0.7), Array1::from_elem(2, 0.1)),
+            Affine::new(
+                Array2::from_shape_vec((2, 2), vec![0.3, -0.2, 0.1, 0.4]).unwrap(),
+                Array1::zeros(2),
+            ),
+        ];
+        Mlp::from_layers(layers, Activation::Relu, 0.0).unwrap()
+    }
+
+    fn value(records: &[Record], layer: usize, metric: Metric) -> f64 {
+        records.iter().find(|r| r.layer == layer && r.metric == metric).expect("recorded").value
+    }
+
+    #[test]
+    fn negative_pre_activations_are_all_dead_and_get_no_update() {
+        let mut net = dead_first_layer();
+        let x = Array2::from_shape_fn((4, 3), |(i, j)| 0.1 + (i + j) as f32 * 0.2);
+        let mut recorder = Recorder::new(&net, 1);
+        recorder.before_step(&net);
+        net.train_step(x.view(), Targets::Labels(&[0, 1, 1, 0]), &mut Sgd { lr: 0.1 }).unwrap();
+        recorder.after_step(0, &net);
+        let records = recorder.into_records();
+
+        assert_eq!(value(&records, 1, Metric::DeadFraction), 1.0);
+        assert_eq!(value(&records, 1, Metric::ActivationStd), 0.0);
+        // Nothing flows back through dead units: zero gradient, no update.
+        assert_eq!(value(&records, 1, Metric::GradNorm), 0.0);
+        assert_eq!(value(&records, 1, Metric::UpdateRatio), 0.0);
+        assert_eq!(value(&records, 0, Metric::GradientRatio), 0.0);
+        // The last layer still learns from its biases' path.
+        assert!(value(&records, 3, Metric::UpdateRatio) > 0.0);
+        let found = findings(&records);
+        assert!(
+            found.iter().any(|f| f.layer == 1 && f.concern == Concern::MostlyDead),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn update_ratio_is_the_step_over_the_weights() {
+        let mut net = dead_first_layer();
+        let x = Array2::from_elem((2, 3), 0.5);
+        let mut recorder = Recorder::new(&net, 1);
+        recorder.before_step(&net);
+        net.train_step(x.view(), Targets::Labels(&[0, 1]), &mut Sgd { lr: 0.01 }).unwrap();
+        recorder.after_step(0, &net);
+        let records = recorder.into_records();
+        // SGD: ‖ΔW‖ = lr ‖dW‖, up to f32 rounding of W + ΔW (ΔW is what
+        // the weights actually changed by).
+        let expected =
+            0.01 * value(&records, 3, Metric::GradNorm) / value(&records, 3, Metric::WeightNorm);
+        let got = value(&records, 3, Metric::UpdateRatio);
+        assert!((got - expected).abs() < 1e-2 * expected, "{got} vs {expected}");
+    }
+
+    #[test]
+    fn off_records_nothing_and_costs_no_snapshot() {
+        let recorder = Recorder::new(&dead_first_layer(), 0);
+        assert!(!recorder.is_due(0) && recorder.before.is_empty());
+    }
 }

@@ -27,9 +27,12 @@
 
 pub mod diagnostics;
 mod spec;
+pub mod stats;
 mod summary;
 mod train;
 
-pub use spec::{ArmSpec, DataSpec, ModelSpec, Spec, TrainingSpec, DEFAULT_DIAGNOSE_EVERY};
+pub use spec::{
+    AnalysisSpec, ArmSpec, DataSpec, ModelSpec, Spec, TrainingSpec, DEFAULT_DIAGNOSE_EVERY,
+};
 pub use summary::{ArmSummary, Outcome, RunOutcome, Stat, FINAL_WINDOW};
 pub use train::{run, run_on, Observer, Plan, RunId};

@@ -21,6 +21,9 @@
 //! diagnose_every = 50            # 0: no per-layer diagnostics
 //! optimizer = { name = "sgd", lr = 0.01 }
 //!
+//! [analysis]
+//! target_loss = 0.5              # report when each smoothed curve first dips below
+//!
 //! [[arm]]
 //! name = "He"
 //! init = "he"
@@ -144,6 +147,21 @@ impl Default for TrainingSpec {
 /// Iterations between diagnostics by default.
 pub const DEFAULT_DIAGNOSE_EVERY: usize = 50;
 
+/// How runs are summarized.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AnalysisSpec {
+    /// The loss whose first crossing (of the smoothed curve) is reported
+    /// per run, in nats (default 0.5).
+    pub target_loss: f64,
+}
+
+impl Default for AnalysisSpec {
+    fn default() -> Self {
+        AnalysisSpec { target_loss: 0.5 }
+    }
+}
+
 /// One contestant: a display name and an initialization.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -178,6 +196,8 @@ pub struct Spec {
     pub model: ModelSpec,
     /// The training schedule.
     pub training: TrainingSpec,
+    /// How the runs are summarized.
+    pub analysis: AnalysisSpec,
     /// The arms, in table and legend order (`[[arm]]` in TOML).
     #[serde(rename = "arm")]
     pub arms: Vec<ArmSpec>,
@@ -190,6 +210,7 @@ impl Default for Spec {
             data: DataSpec::default(),
             model: ModelSpec::default(),
             training: TrainingSpec::default(),
+            analysis: AnalysisSpec::default(),
             arms: vec![
                 ArmSpec::new("std=0.01", Init::Normal { std: 0.01 }),
                 ArmSpec::new("Xavier", Init::XAVIER),
@@ -218,6 +239,10 @@ impl Spec {
             return Err(Error::invalid("training.seeds", "at least 1", 0));
         }
         training.optimizer.validate()?;
+        let target = self.analysis.target_loss;
+        if !(target.is_finite() && target > 0.0) {
+            return Err(Error::invalid("analysis.target_loss", "a finite number > 0", target));
+        }
         if self.arms.is_empty() {
             return Err(Error::invalid("arms", "at least one arm", "none"));
         }

@@ -10,6 +10,8 @@ use serde::Serialize;
 
 use super::diagnostics::Record;
 use super::spec::Spec;
+use super::stats::Paired;
+use crate::report::smooth::smooth;
 
 /// Iterations averaged for a run's final loss: the last 100, as the
 /// book's table prints one loss per 100 iterations.
@@ -38,6 +40,12 @@ pub struct RunOutcome {
 }
 
 impl RunOutcome {
+    /// The first iteration at which the book-smoothed loss curve is below
+    /// `target`, if it ever is (before diverging).
+    pub fn iteration_below(&self, target: f64) -> Option<usize> {
+        smooth(&self.losses).iter().position(|&loss| loss < target)
+    }
+
     /// Mean loss of the last [`FINAL_WINDOW`] iterations; `None` if the
     /// run diverged.
     pub fn final_loss(&self) -> Option<f64> {
@@ -100,6 +108,11 @@ pub struct ArmSummary {
     pub wall_ms: Option<Stat>,
     /// `(seed, iteration)` of every diverged run.
     pub diverged: Vec<(u64, usize)>,
+    /// First iteration below the target loss, over the seeds that got
+    /// there.
+    pub target_iteration: Option<Stat>,
+    /// Seeds whose smoothed loss got below the target.
+    pub reached_target: usize,
 }
 
 /// Everything a comparison produced.
@@ -141,6 +154,9 @@ impl Outcome {
         let finals: Vec<f64> = runs.iter().filter_map(|r| r.final_loss()).collect();
         let accuracies: Vec<f64> = runs.iter().filter_map(|r| r.test_accuracy).collect();
         let walls: Vec<f64> = runs.iter().map(|r| r.wall_ms).collect();
+        let target = self.spec.analysis.target_loss;
+        let reached: Vec<f64> =
+            runs.iter().filter_map(|r| r.iteration_below(target)).map(|i| i as f64).collect();
         let spec = &self.spec.arms[arm];
         ArmSummary {
             name: spec.name.clone(),
@@ -150,7 +166,38 @@ impl Outcome {
             test_accuracy: Stat::of(&accuracies),
             wall_ms: Stat::of(&walls),
             diverged: runs.iter().filter_map(|r| r.diverged_at.map(|i| (r.seed, i))).collect(),
+            target_iteration: Stat::of(&reached),
+            reached_target: reached.len(),
         }
+    }
+
+    /// Paired comparisons of every two arms (a before b in the spec) on a
+    /// per-run quantity, over the seeds where both runs have it.
+    pub fn pairwise(&self, quantity: impl Fn(&RunOutcome) -> Option<f64>) -> Vec<Paired> {
+        let arms = &self.spec.arms;
+        let mut comparisons = Vec::new();
+        for a in 0..arms.len() {
+            for b in a + 1..arms.len() {
+                let pairs: Vec<(f64, f64)> = self
+                    .runs_of(a)
+                    .zip(self.runs_of(b))
+                    .filter_map(|(ra, rb)| Some((quantity(ra)?, quantity(rb)?)))
+                    .collect();
+                comparisons.push(Paired::of(&arms[a].name, &arms[b].name, &pairs));
+            }
+        }
+        comparisons
+    }
+
+    /// Paired differences of the final losses.
+    pub fn pairwise_final_loss(&self) -> Vec<Paired> {
+        self.pairwise(RunOutcome::final_loss)
+    }
+
+    /// Paired differences of the first iterations below the target loss.
+    pub fn pairwise_target_iteration(&self) -> Vec<Paired> {
+        let target = self.spec.analysis.target_loss;
+        self.pairwise(|run| run.iteration_below(target).map(|i| i as f64))
     }
 }
 
