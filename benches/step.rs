@@ -2,6 +2,7 @@
 //! and at a wider net, batch 128, f32, one thread.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use initlab::experiment::compare::diagnostics::Recorder;
 use initlab::layers::Targets;
 use initlab::net::{Mlp, MlpConfig};
 use initlab::optim::Sgd;
@@ -42,5 +43,24 @@ fn bench_step(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_step);
+/// A step with per-layer diagnostics recorded, at the book's shapes: the
+/// difference to a plain step, divided by `diagnose_every`, is the
+/// average cost of diagnostics per iteration.
+fn bench_diagnosed_step(c: &mut Criterion) {
+    let config = MlpConfig::book();
+    let mut net = Mlp::<f32>::new(&config, &mut ChaCha8Rng::seed_from_u64(0)).unwrap();
+    let x = Array2::from_shape_fn((BATCH, 784), |(i, j)| ((i * 31 + j * 7) % 255) as f32 / 255.0);
+    let labels: Vec<usize> = (0..BATCH).map(|i| i % 10).collect();
+    let mut sgd = Sgd { lr: 0.001 };
+    let mut recorder = Recorder::new(&net, 1);
+    c.bench_function("train_step_diagnosed/784-100-100-100-100-10", |b| {
+        b.iter(|| {
+            recorder.before_step(&net);
+            net.train_step(x.view(), Targets::Labels(&labels), &mut sgd).unwrap();
+            recorder.after_step(0, &net);
+        })
+    });
+}
+
+criterion_group!(benches, bench_step, bench_diagnosed_step);
 criterion_main!(benches);
