@@ -96,7 +96,7 @@ pub struct Args {
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub print_every: usize,
 
-    /// Output folder (default: a new runs/<date>-<time>-compare).
+    /// Output folder (default: a new `runs/<date>-<time>-compare`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }
@@ -325,7 +325,7 @@ impl Observer for Printer {
 
     fn iteration(&mut self, iteration: usize, losses: &[f64]) {
         self.bar.set_position(iteration as u64 + 1);
-        if iteration % self.print_every != 0 {
+        if !iteration.is_multiple_of(self.print_every) {
             return;
         }
         // One column per arm: the mean over its seeds.

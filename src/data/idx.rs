@@ -234,7 +234,11 @@ fn format_error(path: &Path, expected: &str, found: String) -> Error {
 /// dimension exceeds `u32::MAX`: both are bugs in the caller.
 pub fn encode_images(rows: usize, cols: usize, pixels: &[u8]) -> Vec<u8> {
     let size = rows * cols;
-    assert!(size > 0 && pixels.len() % size == 0, "encode_images: {} pixels", pixels.len());
+    assert!(
+        size > 0 && pixels.len().is_multiple_of(size),
+        "encode_images: {} pixels",
+        pixels.len()
+    );
     let count = pixels.len() / size;
     let mut bytes = Vec::with_capacity(IMAGES_HEADER_LEN + pixels.len());
     for field in [IMAGES_MAGIC as usize, count, rows, cols] {

@@ -142,7 +142,7 @@ impl Recorder {
 
     /// Whether iteration `iteration` is measured.
     pub fn is_due(&self, iteration: usize) -> bool {
-        self.every > 0 && iteration % self.every == 0
+        self.every > 0 && iteration.is_multiple_of(self.every)
     }
 
     /// Before the step of a measured iteration: keeps the weights.
