@@ -684,4 +684,42 @@ mod tests {
         net.forward(x.view());
         assert!(chunked.abs_diff_eq(&net.affines[2].output(), 1e-12));
     }
+
+    proptest::proptest! {
+        /// Any small net on any batch: logits and gradients have the
+        /// documented shapes, the loss is finite and ≥ 0, and every
+        /// probability row sums to 1.
+        #[test]
+        fn shapes_and_loss_hold_for_any_net(
+            input in 1usize..7,
+            hidden in proptest::collection::vec(1usize..7, 1..4),
+            output in 2usize..6,
+            batch in 1usize..9,
+            activation in 0usize..Activation::ALL.len(),
+            seed in 0u64..1000,
+            scale in 0.01f64..10.0,
+        ) {
+            let config = MlpConfig {
+                input_size: input,
+                hidden_sizes: hidden,
+                output_size: output,
+                activation: Activation::ALL[activation],
+                ..MlpConfig::book()
+            };
+            let mut net = Mlp::<f64>::new(&config, &mut ChaCha8Rng::seed_from_u64(seed)).unwrap();
+            let x = random_batch(batch, input, seed) * scale;
+            let labels: Vec<usize> = (0..batch).map(|i| i % output).collect();
+
+            let loss = net.gradients(x.view(), Targets::Labels(&labels)).unwrap();
+            proptest::prop_assert!(loss.is_finite() && loss >= 0.0, "loss {}", loss);
+            for row in net.head.probs().rows() {
+                proptest::prop_assert!((row.sum() - 1.0).abs() < 1e-9);
+            }
+            for affine in net.affines() {
+                proptest::prop_assert_eq!(affine.dw.dim(), affine.w.dim());
+                proptest::prop_assert_eq!(affine.db.len(), affine.b.len());
+            }
+            proptest::prop_assert_eq!(net.predict(x.view()).unwrap().dim(), (batch, output));
+        }
+    }
 }
