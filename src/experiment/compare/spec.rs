@@ -345,4 +345,11 @@ mod tests {
             .to_string();
         assert!(err.contains("training.iterations"), "{err}");
     }
+
+    #[test]
+    fn bundled_book_spec_is_the_default() {
+        let text = include_str!("../../../experiments/book-init-compare.toml");
+        let path = Path::new("experiments/book-init-compare.toml");
+        assert_eq!(Spec::from_toml(text, path).unwrap(), Spec::default());
+    }
 }
