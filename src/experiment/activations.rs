@@ -21,8 +21,9 @@
 //!
 //! Randomness: the input is drawn from `ChaCha8Rng::seed_from_u64(seed)` on
 //! stream [`INPUT_STREAM`]; configuration `i` (0-based) draws its weights,
-//! layer by layer, from the same seed on stream `i + 1`. Adding or removing
-//! a configuration never changes another's weights. The forward pass runs
+//! layer by layer, from the same seed on stream `i + 1`. A configuration's
+//! weights depend on its position only: appending another never changes
+//! them. The forward pass runs
 //! in f32 (the library's working precision); statistics are summed in f64.
 //!
 //! Memory: every layer's output is kept until the histogram range is known
