@@ -206,3 +206,24 @@ fn diagnostics_leave_the_loss_curve_untouched() {
     assert!(rows.iter().all(|r| r[5].parse::<f64>().is_ok()));
     assert!(on.join("diagnostics.png").exists() && !off.join("diagnostics.csv").exists());
 }
+
+/// Regression: a reader that closes stdout early (`initlab compare | head`)
+/// made the summary's write fail with "Broken pipe" and exit 1.
+#[test]
+fn closed_stdout_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_initlab"))
+        .args(["-q", "compare", "--data", mnist().to_str().unwrap(), "--iterations", "20"])
+        .args(["--hidden-sizes", "20", "--out", out.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the read end before the data is even loaded.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("Broken pipe"), "{}", stderr(&output));
+    assert!(out.join("loss.csv").exists(), "the results are still written");
+}
