@@ -27,12 +27,9 @@ const STEPS: usize = 50;
 
 type Kernel = fn(ArrayView2<'_, f32>, ArrayView2<'_, f32>, &mut ArrayViewMut2<'_, f32>);
 
-fn with_gemm(
-    a: ArrayView2<'_, f32>,
-    b: ArrayView2<'_, f32>,
-    c: &mut ArrayViewMut2<'_, f32>,
-    par: gemm::Parallelism,
-) {
+/// gemm with two threads inside each product, called as `linalg::matmul`
+/// calls it but for the parallelism.
+fn gemm_2(a: ArrayView2<'_, f32>, b: ArrayView2<'_, f32>, c: &mut ArrayViewMut2<'_, f32>) {
     let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
     let (sa, sb, sc) = (a.strides().to_vec(), b.strides().to_vec(), c.strides().to_vec());
     // SAFETY: shapes chain and strides are the views' own.
@@ -56,17 +53,14 @@ fn with_gemm(
             false,
             false,
             false,
-            par,
+            gemm::Parallelism::Rayon(2),
         );
     }
 }
 
+/// initlab's own product: gemm on one thread, through `linalg::matmul`.
 fn gemm_1(a: ArrayView2<'_, f32>, b: ArrayView2<'_, f32>, c: &mut ArrayViewMut2<'_, f32>) {
-    with_gemm(a, b, c, gemm::Parallelism::None);
-}
-
-fn gemm_2(a: ArrayView2<'_, f32>, b: ArrayView2<'_, f32>, c: &mut ArrayViewMut2<'_, f32>) {
-    with_gemm(a, b, c, gemm::Parallelism::Rayon(2));
+    initlab::linalg::matmul(a, b, c, false);
 }
 
 fn matrixmultiply(a: ArrayView2<'_, f32>, b: ArrayView2<'_, f32>, c: &mut ArrayViewMut2<'_, f32>) {

@@ -70,6 +70,12 @@ impl MlpConfig {
         }
     }
 
+    /// Trainable scalars (weights and biases) of the net this config
+    /// builds.
+    pub fn parameter_count(&self) -> usize {
+        self.sizes().windows(2).map(|pair| pair[0] * pair[1] + pair[1]).sum()
+    }
+
     /// Every layer size, input first: `[784, 100, 100, 100, 100, 10]`.
     pub fn sizes(&self) -> Vec<usize> {
         let mut sizes = vec![self.input_size];
@@ -616,6 +622,7 @@ mod tests {
             assert_eq!(la.w, lb.w);
         }
         assert_eq!(a.parameter_count(), 784 * 100 + 100 + 3 * (100 * 100 + 100) + 100 * 10 + 10);
+        assert_eq!(MlpConfig::book().parameter_count(), a.parameter_count());
     }
 
     #[test]

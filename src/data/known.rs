@@ -142,6 +142,14 @@ impl KnownDataset {
         }
     }
 
+    /// The name in titles and prose: `MNIST`, `Fashion-MNIST`.
+    pub fn title(self) -> &'static str {
+        match self {
+            KnownDataset::Mnist => "MNIST",
+            KnownDataset::FashionMnist => "Fashion-MNIST",
+        }
+    }
+
     /// The four files with their published digests, in [`FileRole::ALL`]
     /// order.
     pub fn files(self) -> &'static [KnownFile; 4] {

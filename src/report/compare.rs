@@ -77,7 +77,7 @@ pub fn loss_csv(outcome: &Outcome) -> String {
 }
 
 /// Quotes a CSV field when it holds a comma, quote or newline.
-fn csv_field(text: &str) -> String {
+pub(crate) fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

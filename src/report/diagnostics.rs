@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::compare::csv_field;
 use super::files::write_atomic;
 use super::plot::{save, series_color, DrawResult, Figure, FONT};
 use crate::experiment::compare::diagnostics::{Metric, Record};
@@ -38,11 +39,7 @@ pub fn write_all(outcome: &Outcome, dir: &Path) -> Result<Vec<PathBuf>, Error> {
 pub fn diagnostics_csv(outcome: &Outcome) -> String {
     let mut text = String::from("iteration,arm,seed,layer,metric,value\n");
     for run in &outcome.runs {
-        let arm = if run.name.contains([',', '"']) {
-            format!("\"{}\"", run.name.replace('"', "\"\""))
-        } else {
-            run.name.clone()
-        };
+        let arm = csv_field(&run.name);
         for r in &run.diagnostics {
             let line = format!(
                 "{},{arm},{},{},{},{}\n",

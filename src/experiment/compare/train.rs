@@ -25,7 +25,7 @@ use rand_chacha::ChaCha8Rng;
 use super::diagnostics::Recorder;
 use super::spec::Spec;
 use super::summary::{Outcome, RunOutcome};
-use crate::data::{self, BatchSampler, Dataset, KnownDataset, Sampling, Splits};
+use crate::data::{self, BatchSampler, Dataset, Sampling, Splits};
 use crate::init::lsuv::{lsuv, LsuvOptions};
 use crate::layers::Targets;
 use crate::net::Mlp;
@@ -104,7 +104,7 @@ impl Observer for () {}
 /// A missing or malformed dataset, an invalid spec, or a batch larger than
 /// the training set without replacement, all before any training starts.
 pub fn run(spec: &Spec, observer: &mut impl Observer) -> Result<Outcome, Error> {
-    spec.validate()?;
+    spec.validate()?; // before the data is looked for, downloaded or read
     let splits = data::load(&spec.data.source())?;
     run_on(spec, &splits, observer)
 }
@@ -130,8 +130,7 @@ pub fn run_on(
     first.validate()?;
     let plan = Plan {
         sizes: first.sizes(),
-        parameter_count: Mlp::<f32>::new(&first, &mut ChaCha8Rng::seed_from_u64(0))?
-            .parameter_count(),
+        parameter_count: first.parameter_count(),
         train_size: train.len(),
         test_size: test.len(),
         workers: worker_count(runs.len(), rayon::current_num_threads()),
@@ -157,8 +156,7 @@ pub fn run_on(
 /// A short name for the data: the known dataset's, or the folder's.
 fn describe(splits: &Splits) -> String {
     match (splits.dataset, splits.dir.file_name()) {
-        (Some(KnownDataset::Mnist), _) => "MNIST".to_string(),
-        (Some(KnownDataset::FashionMnist), _) => "Fashion-MNIST".to_string(),
+        (Some(dataset), _) => dataset.title().to_string(),
         (None, Some(name)) => name.to_string_lossy().into_owned(),
         (None, None) => splits.dir.display().to_string(),
     }
